@@ -52,3 +52,18 @@ export interface Backend {
   /** Release connections and child processes. */
   close(): Promise<void>;
 }
+
+/**
+ * Optional tuning a backend may declare (additive; the lifecycle has defaults for each).
+ * `Backend & BackendHints` is what the lifecycle accepts.
+ */
+export interface BackendHints {
+  /** How long a job may stay 'unknown' (not in the queue, not in accounting) before it is declared lost. Default 10 min. */
+  readonly lostGraceMs?: number;
+  /** How long after a job reports 'completed' the done-marker may still be missing (slow shared FS). Default 60 s. */
+  readonly completionGraceMs?: number;
+  /** Longest interval between two polls; the lifecycle starts fast and backs off to this. Default 30 s. */
+  readonly maxPollIntervalMs?: number;
+  /** For `submit --dry-run`: exactly what would be submitted (job scripts, commands), submitting nothing. */
+  describe?(runDir: string, attempts: ChunkAttempt[]): Promise<string>;
+}
