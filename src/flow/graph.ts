@@ -1,0 +1,241 @@
+/**
+ * Graph builder: emits ONNX nodes with static shapes (the batch dimension stays symbolic) and records every
+ * differentiable op on a tape, so `autodiff.ts` can append the reverse-mode gradient as ordinary ONNX ops.
+ * One builder emits either a float32 or a float64 graph from the same code (float64 for gradient checks).
+ */
+import type { AttrValue, ElemType, GraphSpec, NodeSpec, TensorSpec, ValueInfoSpec } from './onnx-proto.js';
+
+/** A dimension: fixed, or 'B' for the batch (symbolic in the ONNX file). */
+export type Dim = number | 'B';
+
+export interface Val {
+  readonly name: string;
+  readonly shape: Dim[];
+  readonly type: ElemType;
+}
+
+export type DiffOp =
+  | 'MatMul'
+  | 'Add'
+  | 'Sub'
+  | 'Mul'
+  | 'Div'
+  | 'Neg'
+  | 'Tanh'
+  | 'Sigmoid'
+  | 'Exp'
+  | 'Log'
+  | 'Softplus'
+  | 'Relu'
+  | 'Sqrt'
+  | 'ReduceSum'
+  | 'ReduceMean';
+
+export interface TapeEntry {
+  op: DiffOp;
+  inputs: Val[];
+  output: Val;
+  /** For reductions: the reduced axis and keepdims flag. */
+  axis?: number;
+  keepdims?: boolean;
+}
+
+export function broadcastShape(a: Dim[], b: Dim[]): Dim[] {
+  const r = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < r; i++) {
+    const da = a[a.length - r + i] ?? 1;
+    const db = b[b.length - r + i] ?? 1;
+    if (da === db || db === 1) out.push(da);
+    else if (da === 1) out.push(db);
+    else throw new Error(`cannot broadcast shapes [${a}] and [${b}]`);
+  }
+  return out;
+}
+
+export class GraphBuilder {
+  readonly nodes: NodeSpec[] = [];
+  readonly initializers: TensorSpec[] = [];
+  readonly inputs: ValueInfoSpec[] = [];
+  readonly outputs: ValueInfoSpec[] = [];
+  readonly tape: TapeEntry[] = [];
+  /** Names of values that depend on a leaf and so need a gradient. */
+  readonly needsGrad = new Set<string>();
+  private counter = 0;
+  private recording = true;
+  private readonly scalars = new Map<string, Val>();
+
+  constructor(readonly float: 'float32' | 'float64') {}
+
+  fresh(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
+  input(name: string, shape: Dim[], type: ElemType = this.float): Val {
+    this.inputs.push({ name, type, shape: shape.map((d) => (d === 'B' ? 'batch' : d)) });
+    return { name, shape, type };
+  }
+
+  output(v: Val, name: string): Val {
+    const out = this.emit('Identity', [v], v.shape, v.type, {}, name);
+    this.outputs.push({ name, type: v.type, shape: v.shape.map((d) => (d === 'B' ? 'batch' : d)) });
+    return out;
+  }
+
+  /** A float initializer of the graph's float type. */
+  constant(data: ArrayLike<number>, dims: number[], name = this.fresh('const')): Val {
+    const arr = this.float === 'float32' ? Float32Array.from(data) : Float64Array.from(data);
+    this.initializers.push({ name, type: this.float, dims, data: arr });
+    return { name, shape: dims, type: this.float };
+  }
+
+  scalar(value: number): Val {
+    const key = `f${value}`;
+    let v = this.scalars.get(key);
+    if (!v) {
+      v = this.constant([value], [], this.fresh('scalar'));
+      this.scalars.set(key, v);
+    }
+    return v;
+  }
+
+  int64(values: number[], dims: number[] = [values.length]): Val {
+    const key = `i${dims.join('x')}:${values.join(',')}`;
+    let v = this.scalars.get(key);
+    if (!v) {
+      const name = this.fresh('i64');
+      this.initializers.push({ name, type: 'int64', dims, data: BigInt64Array.from(values.map(BigInt)) });
+      v = { name, shape: dims, type: 'int64' };
+      this.scalars.set(key, v);
+    }
+    return v;
+  }
+
+  /** Emits one node that is not differentiated (or whose gradient autodiff writes itself). */
+  emit(op: string, inputs: (Val | string)[], shape: Dim[], type: ElemType, attrs: Record<string, AttrValue> = {}, name?: string): Val {
+    const out = name ?? this.fresh(op.toLowerCase());
+    this.nodes.push({ op, inputs: inputs.map((i) => (typeof i === 'string' ? i : i.name)), outputs: [out], attrs });
+    return { name: out, shape, type };
+  }
+
+  /** Marks a value as a leaf whose gradient is wanted. */
+  leaf(v: Val): Val {
+    this.needsGrad.add(v.name);
+    return v;
+  }
+
+  /** Runs `f` without recording on the tape (used while emitting gradients). */
+  untaped<T>(f: () => T): T {
+    const prev = this.recording;
+    this.recording = false;
+    try {
+      return f();
+    } finally {
+      this.recording = prev;
+    }
+  }
+
+  private record(op: DiffOp, inputs: Val[], output: Val, extra: Partial<TapeEntry> = {}): Val {
+    if (this.recording && inputs.some((i) => this.needsGrad.has(i.name))) {
+      this.needsGrad.add(output.name);
+      this.tape.push({ op, inputs, output, ...extra });
+    }
+    return output;
+  }
+
+  private binary(op: 'Add' | 'Sub' | 'Mul' | 'Div', a: Val, b: Val): Val {
+    return this.record(op, [a, b], this.emit(op, [a, b], broadcastShape(a.shape, b.shape), a.type));
+  }
+
+  add(a: Val, b: Val): Val {
+    return this.binary('Add', a, b);
+  }
+  sub(a: Val, b: Val): Val {
+    return this.binary('Sub', a, b);
+  }
+  mul(a: Val, b: Val): Val {
+    return this.binary('Mul', a, b);
+  }
+  div(a: Val, b: Val): Val {
+    return this.binary('Div', a, b);
+  }
+
+  /** [M,K] × [K,N]. */
+  matmul(a: Val, b: Val): Val {
+    if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) {
+      throw new Error(`matmul needs [M,K]x[K,N], got [${a.shape}]x[${b.shape}]`);
+    }
+    return this.record('MatMul', [a, b], this.emit('MatMul', [a, b], [a.shape[0]!, b.shape[1]!], a.type));
+  }
+
+  private unary(op: 'Neg' | 'Tanh' | 'Sigmoid' | 'Exp' | 'Log' | 'Softplus' | 'Relu' | 'Sqrt', x: Val): Val {
+    return this.record(op, [x], this.emit(op, [x], x.shape, x.type));
+  }
+
+  neg(x: Val): Val {
+    return this.unary('Neg', x);
+  }
+  tanh(x: Val): Val {
+    return this.unary('Tanh', x);
+  }
+  sigmoid(x: Val): Val {
+    return this.unary('Sigmoid', x);
+  }
+  exp(x: Val): Val {
+    return this.unary('Exp', x);
+  }
+  log(x: Val): Val {
+    return this.unary('Log', x);
+  }
+  softplus(x: Val): Val {
+    return this.unary('Softplus', x);
+  }
+  relu(x: Val): Val {
+    return this.unary('Relu', x);
+  }
+  sqrt(x: Val): Val {
+    return this.unary('Sqrt', x);
+  }
+
+  private reduce(op: 'ReduceSum' | 'ReduceMean', x: Val, axis: number, keepdims: boolean): Val {
+    const ax = axis < 0 ? x.shape.length + axis : axis;
+    const shape = keepdims ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
+    const out = this.emit(op, [x, this.int64([ax])], shape, x.type, { keepdims: { kind: 'int', value: keepdims ? 1 : 0 } });
+    return this.record(op, [x], out, { axis: ax, keepdims });
+  }
+
+  reduceSum(x: Val, axis: number, keepdims = false): Val {
+    return this.reduce('ReduceSum', x, axis, keepdims);
+  }
+  reduceMean(x: Val, axis: number, keepdims = false): Val {
+    return this.reduce('ReduceMean', x, axis, keepdims);
+  }
+
+  /** Elementwise minimum (not differentiated: used on already-detached quantities). */
+  min(a: Val, b: Val): Val {
+    return this.emit('Min', [a, b], broadcastShape(a.shape, b.shape), a.type);
+  }
+
+  /** Cuts a flat vector into tensors of the given shapes (each a leaf when `asLeaves`). */
+  unpack(flat: Val, shapes: number[][], asLeaves: boolean): Val[] {
+    let offset = 0;
+    return shapes.map((shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const sl = this.emit('Slice', [flat, this.int64([offset]), this.int64([offset + size])], [size], flat.type);
+      offset += size;
+      const t = this.emit('Reshape', [sl, this.int64(shape)], shape, flat.type);
+      return asLeaves ? this.leaf(t) : t;
+    });
+  }
+
+  /** Flattens and concatenates tensors into one vector (the inverse of `unpack`). */
+  pack(parts: Val[]): Val {
+    const total = parts.reduce((s, p) => s + (p.shape as number[]).reduce((a, b) => a * b, 1), 0);
+    const flat = parts.map((p) => this.emit('Reshape', [p, this.int64([-1])], [-1], p.type));
+    return this.emit('Concat', flat, [total], this.float, { axis: { kind: 'int', value: 0 } });
+  }
+
+  toSpec(name: string): GraphSpec {
+    return { name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs };
+  }
+}
