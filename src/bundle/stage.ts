@@ -1,0 +1,81 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { execa } from 'execa';
+import { InputError } from '../errors.js';
+import { listProductionPackages } from './production-packages.js';
+import { isForeignPlatformFile, type TargetPlatform } from './target-platform.js';
+
+/** What `npm pack --dry-run --json` reports for one package. */
+interface PackReport {
+  name: string;
+  version: string;
+  files: { path: string }[];
+}
+
+/** The files npm would publish from `projectRoot` (package.json `files`, .npmignore and npm's own rules). */
+export async function publishedFiles(projectRoot: string): Promise<string[]> {
+  const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: projectRoot,
+    env: { npm_config_update_notifier: 'false' },
+  });
+  const [report] = JSON.parse(stdout) as PackReport[];
+  if (!report) throw new InputError(`npm pack --dry-run printed no package for ${projectRoot} — fix: check package.json`);
+  return report.files.map((f) => f.path).sort();
+}
+
+/**
+ * Lay out in `stageDir` the package as npm publishes it plus its production dependencies under
+ * `node_modules`, with package.json naming them in `bundleDependencies` so that `npm pack` puts them into
+ * the tarball. Nothing in the project is modified.
+ */
+export async function stageBundle(projectRoot: string, stageDir: string, target: TargetPlatform | undefined) {
+  const files = await publishedFiles(projectRoot);
+  if (!files.includes('dist/cli/main.js')) {
+    throw new InputError(
+      `${join(projectRoot, 'dist/cli/main.js')} is missing: the bundle carries the compiled CLI — ` +
+        'fix: run `npm run build` first',
+    );
+  }
+  const packages = listProductionPackages(projectRoot);
+
+  for (const file of files) {
+    if (file === 'package.json') continue;
+    mkdirSync(dirname(join(stageDir, file)), { recursive: true });
+    cpSync(join(projectRoot, file), join(stageDir, file), { preserveTimestamps: true });
+  }
+
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  manifest.bundleDependencies = Object.keys(manifest.dependencies ?? {}).sort();
+  writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  let leftOut = 0;
+  for (const pkg of packages) {
+    const source = join(projectRoot, pkg.location);
+    const name = packageNameOf(pkg.location);
+    cpSync(source, join(stageDir, pkg.location), {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (from) => {
+        const inside = relative(source, from).split(sep).join('/');
+        // nested node_modules are their own lock entries (copied only if they are production ones)
+        if (inside === 'node_modules' || inside.startsWith('node_modules/')) return false;
+        if (target && isForeignPlatformFile(name, inside, target)) {
+          leftOut++;
+          return false;
+        }
+        return true;
+      },
+    });
+  }
+  if (!existsSync(join(stageDir, 'node_modules'))) mkdirSync(join(stageDir, 'node_modules'));
+  return { packages, files, foreignPlatformEntriesLeftOut: leftOut };
+}
+
+/** `node_modules/a/node_modules/@s/b` → `@s/b`. */
+export function packageNameOf(location: string): string {
+  const tail = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return tail;
+}
