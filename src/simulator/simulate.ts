@@ -1,0 +1,254 @@
+import type { Connectome } from '../connectome/connectome.js';
+import { integerDelays } from '../connectome/delays.js';
+import { buildCouplingGraph, type CouplingGraph } from './graph.js';
+import { heunStep, type BatchState } from './kernel.js';
+import { createRandom, type RandomSource, type RngKind } from './rng.js';
+import { mprParameterNames, nodeValue, type NodeValue, type ParameterSet } from './params.js';
+import type { Monitor, MonitorOutputs } from './monitors/monitor.js';
+import { RawMonitor } from './monitors/raw.js';
+import { TemporalAverageMonitor } from './monitors/temporal-average.js';
+import { BoldMonitor } from './monitors/bold.js';
+import { BalloonMonitor } from './monitors/balloon.js';
+
+/** Everything shared by the simulations of a batch. Times are in model time units unless named `Ms`. */
+export interface SimulationSpec {
+  connectome: Connectome;
+  /** Conduction speed in mm per model time unit; Infinity (or null) = no delays. */
+  speed: number | null;
+  dt: number;
+  duration: number;
+  /** Real milliseconds per model time unit (tvb-inversion reads one unit as 10 ms); scales output times and BOLD. */
+  timeUnitMs: number;
+  /** Constant history (r clipped at 0, as TVB bounds the initial history) or TVB's random history. */
+  history: { kind: 'constant'; r: NodeValue; V: NodeValue } | { kind: 'random'; rRange: [number, number]; VRange: [number, number] };
+  rng: RngKind;
+  monitors: {
+    /** Model time before which samples are dropped. */
+    transient: number;
+    raw?: { every: number };
+    tavg?: { period: number };
+    bold?: { periodMs: number; hrfLengthMs: number };
+    /** Balloon–Windkessel BOLD on the temporal average of r with this `period` (model units), kept every TR. */
+    balloon?: { period: number; trMs: number };
+  };
+}
+
+export interface SimulationSetup {
+  spec: SimulationSpec;
+  graph: CouplingGraph;
+  ring: number;
+  nSteps: number;
+}
+
+export interface SimulationResult extends MonitorOutputs {
+  /** A non-finite r or V appeared (NaN/inf); the outputs from then on are not meaningful. */
+  diverged: boolean;
+  /** Model time of the first check that found a non-finite state. */
+  divergedAt?: number;
+}
+
+/** Builds what a batch shares: the sparse coupling graph with integer delays and the step count. */
+export function prepareSimulation(spec: SimulationSpec): SimulationSetup {
+  if (!(spec.dt > 0)) throw new RangeError(`dt must be > 0, got ${spec.dt}`);
+  if (!(spec.duration > 0)) throw new RangeError(`duration must be > 0, got ${spec.duration}`);
+  const idelays = integerDelays(spec.connectome, spec.speed, spec.dt);
+  const graph = buildCouplingGraph(spec.connectome, idelays);
+  // TVB: n_steps = ceil(simulation_length / dt); the epsilon absorbs 1000/0.005-style rounding noise.
+  const nSteps = Math.ceil(spec.duration / spec.dt - 1e-9);
+  return { spec, graph, ring: graph.maxDelay + 2, nSteps };
+}
+
+/** Bytes of history one simulation needs (r, plus V if coupled through V); for choosing batch sizes. */
+export function historyBytesPerSimulation(setup: SimulationSetup, couplesV: boolean): number {
+  return setup.graph.n * setup.ring * 8 * (couplesV ? 2 : 1);
+}
+
+export interface BatchOptions {
+  /** Largest number of simulations integrated together (memory and cache bound); default by memory. */
+  maxBatch?: number;
+}
+
+/**
+ * Simulates several parameter sets on one setup and returns their monitor outputs in order. The result
+ * of a simulation does not depend on which others share its batch (each has its own seeded generator),
+ * so a batch gives exactly the numbers of one-by-one runs.
+ */
+export function simulateBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[], opts: BatchOptions = {}): SimulationResult[] {
+  if (params.length !== seeds.length) throw new RangeError(`${params.length} parameter sets but ${seeds.length} seeds`);
+  const couplesV = params.some((p) => anyNonZero(p.model.cv, setup.graph.n));
+  const budget = 256 * 2 ** 20;
+  const byMemory = Math.max(1, Math.floor(budget / historyBytesPerSimulation(setup, couplesV)));
+  const size = Math.max(1, Math.min(opts.maxBatch ?? 16, byMemory));
+  const out: SimulationResult[] = [];
+  for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size)));
+  return out;
+}
+
+function anyNonZero(v: NodeValue, n: number): boolean {
+  for (let i = 0; i < n; i++) if (nodeValue(v, i) !== 0) return true;
+  return false;
+}
+
+function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[]): SimulationResult[] {
+  const { spec, graph, ring, nSteps } = setup;
+  const n = graph.n;
+  const B = params.length;
+  const useV = params.some((p) => anyNonZero(p.model.cv, n));
+  const s = allocate(setup, B, useV);
+  params.forEach((p, q) => setParameters(s, q, p, spec.dt));
+  const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
+  fillHistory(s, spec, graph.maxDelay, rngs);
+  const monitors = makeMonitors(spec, B, n, nSteps);
+  const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
+  const diverged: (number | undefined)[] = new Array(B).fill(undefined);
+  const checkEvery = 64;
+  for (let k = 1; k <= nSteps; k++) {
+    for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
+    heunStep(s, k);
+    for (const m of monitors) m.record(k, s.r, s.V);
+    if (k % checkEvery === 0 || k === nSteps) checkFinite(s, k * spec.dt, diverged);
+  }
+  return params.map((_, q) => {
+    const res: SimulationResult = { diverged: diverged[q] !== undefined };
+    if (diverged[q] !== undefined) res.divergedAt = diverged[q];
+    for (const m of monitors) m.collect(q, res);
+    return res;
+  });
+}
+
+function checkFinite(s: BatchState, t: number, diverged: (number | undefined)[]): void {
+  const { B, n, r, V } = s;
+  for (let q = 0; q < B; q++) {
+    if (diverged[q] !== undefined) continue;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += r[i * B + q] + V[i * B + q];
+    if (!Number.isFinite(sum)) diverged[q] = t;
+  }
+}
+
+function allocate(setup: SimulationSetup, B: number, useV: boolean): BatchState {
+  const { graph, ring, spec } = setup;
+  const n = graph.n;
+  const nb = n * B;
+  const f = () => new Float64Array(nb);
+  const sourceRow = Int32Array.from(graph.source, (j) => j * ring);
+  return {
+    B,
+    n,
+    dt: spec.dt,
+    ring,
+    graph,
+    sourceRow,
+    histR: new Float64Array(n * ring * B),
+    histV: new Float64Array(useV ? n * ring * B : 0),
+    useV,
+    r: f(),
+    V: f(),
+    invTau: f(),
+    deltaOverPiTau: f(),
+    pi2Tau2: f(),
+    jTau: f(),
+    etaPlusI: f(),
+    cr: f(),
+    cv: f(),
+    a: new Float64Array(B),
+    b: new Float64Array(B),
+    noiseR: new Float64Array(B),
+    noiseV: new Float64Array(B),
+    z: new Float64Array(2 * nb),
+    accR: new Float64Array(B),
+    accV: new Float64Array(B),
+  };
+}
+
+function setParameters(s: BatchState, q: number, p: ParameterSet, dt: number): void {
+  const { n, B } = s;
+  for (const name of mprParameterNames) {
+    const v = p.model[name];
+    if (typeof v !== 'number' && v.length !== n) throw new RangeError(`model.${name} has ${v.length} values for ${n} nodes`);
+  }
+  for (let i = 0; i < n; i++) {
+    const x = i * B + q;
+    const tau = nodeValue(p.model.tau, i);
+    s.invTau[x] = 1 / tau;
+    s.deltaOverPiTau[x] = nodeValue(p.model.Delta, i) / (Math.PI * tau);
+    s.pi2Tau2[x] = Math.PI * Math.PI * tau * tau;
+    s.jTau[x] = nodeValue(p.model.J, i) * tau;
+    s.etaPlusI[x] = nodeValue(p.model.eta, i) + nodeValue(p.model.I, i);
+    s.cr[x] = nodeValue(p.model.cr, i);
+    s.cv[x] = nodeValue(p.model.cv, i);
+  }
+  s.a[q] = p.coupling.a;
+  s.b[q] = p.coupling.b;
+  s.noiseR[q] = Math.sqrt(2 * p.nsig[0] * dt);
+  s.noiseV[q] = Math.sqrt(2 * p.nsig[1] * dt);
+}
+
+/**
+ * Fills the delay ring with the history for times −maxDelay … 0 and sets the current state to time 0.
+ * Random history follows TVB: uniform draws of shape (maxDelay + 1, N) for r, then for V, from the
+ * simulation's own generator before any noise; TVB's buffer index m holds time m − H for m ≥ 1 and
+ * index 0 holds time 0 (the current state).
+ */
+function fillHistory(s: BatchState, spec: SimulationSpec, maxDelay: number, rngs: RandomSource[]): void {
+  const { n, B, ring, histR, histV, useV } = s;
+  const H = maxDelay + 1;
+  const slotOf = (t: number) => ((t % ring) + ring) % ring;
+  const draws = new Float64Array(H * n);
+  for (let q = 0; q < B; q++) {
+    for (let v = 0; v < 2; v++) {
+      const hist = v === 0 ? histR : histV;
+      const state = v === 0 ? s.r : s.V;
+      if (spec.history.kind === 'random') {
+        const [lo, hi] = v === 0 ? spec.history.rRange : spec.history.VRange;
+        rngs[q].fillUniform(draws, 0, H * n, lo, hi);
+      } else {
+        const c = v === 0 ? spec.history.r : spec.history.V;
+        for (let m = 0; m < H; m++) for (let i = 0; i < n; i++) draws[m * n + i] = nodeValue(c, i);
+      }
+      if (v === 0) for (let k = 0; k < draws.length; k++) if (draws[k] < 0) draws[k] = 0;
+      for (let i = 0; i < n; i++) state[i * B + q] = draws[i];
+      if (v === 1 && !useV) continue;
+      for (let m = 0; m < H; m++) {
+        const t = m === 0 ? 0 : m - H;
+        const slot = slotOf(t);
+        for (let i = 0; i < n; i++) hist[(i * ring + slot) * B + q] = draws[m * n + i];
+      }
+    }
+  }
+}
+
+function makeMonitors(spec: SimulationSpec, B: number, n: number, nSteps: number): Monitor[] {
+  const { dt, timeUnitMs } = spec;
+  const mon = spec.monitors;
+  const list: Monitor[] = [];
+  if (mon.raw) list.push(new RawMonitor(B, n, mon.raw.every, nSteps, dt, mon.transient, timeUnitMs));
+  let tavg: TemporalAverageMonitor | undefined;
+  if (mon.tavg) {
+    tavg = new TemporalAverageMonitor(B, n, periodSteps(mon.tavg.period, dt, 'tavg'), nSteps, dt, mon.transient, timeUnitMs, true);
+    list.push(tavg);
+  }
+  if (mon.bold) list.push(new BoldMonitor(B, n, mon.bold.periodMs, mon.bold.hrfLengthMs, nSteps, dt, mon.transient, timeUnitMs));
+  if (mon.balloon) {
+    const istep = periodSteps(mon.balloon.period, dt, 'balloon');
+    let driver = tavg;
+    if (!driver || driver.istep !== istep) {
+      driver = new TemporalAverageMonitor(B, n, istep, nSteps, dt, mon.transient, timeUnitMs, false);
+      list.push(driver);
+    }
+    const periodMs = istep * dt * timeUnitMs;
+    const stride = Math.round(mon.balloon.trMs / periodMs);
+    if (stride < 1 || Math.abs(stride * periodMs - mon.balloon.trMs) > 1e-6 * mon.balloon.trMs) {
+      throw new RangeError(`balloon TR ${mon.balloon.trMs} ms is not a whole number of temporal-average periods (${periodMs} ms)`);
+    }
+    const balloon = new BalloonMonitor(B, n, driver, periodMs / 1000, stride, Math.floor(nSteps / istep), mon.transient, timeUnitMs);
+    list.push({ record: () => undefined, collect: (q, out) => balloon.collect(q, out) });
+  }
+  return list;
+}
+
+function periodSteps(period: number, dt: number, what: string): number {
+  const istep = Math.round(period / dt);
+  if (istep < 1) throw new RangeError(`${what} period ${period} is shorter than dt ${dt}`);
+  return istep;
+}
