@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Float64, Int32, Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { DataType, Precision, Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { writeFileAtomic } from './atomic.js';
 import { InputError } from '../errors.js';
 
@@ -39,6 +39,8 @@ export function writeArrow(path: string, t: ColumnTable): Uint8Array {
 export function decodeArrow(bytes: Uint8Array, what: string): ColumnTable {
   let table: Table;
   try {
+    // The IPC file format starts and ends with ARROW1; a truncated file loses the trailing magic and footer.
+    if (!hasMagic(bytes)) throw new Error('no ARROW1 magic at both ends (truncated or not an Arrow IPC file)');
     table = tableFromIPC(bytes);
   } catch (err) {
     throw new InputError(
@@ -50,17 +52,25 @@ export function decodeArrow(bytes: Uint8Array, what: string): ColumnTable {
   for (const field of table.schema.fields) {
     const vec = table.getChild(field.name)!;
     names.push(field.name);
-    if (field.type instanceof Int32) {
+    const type = field.type;
+    if (DataType.isInt(type) && type.bitWidth === 32 && type.isSigned) {
       columns.push(Int32Array.from(vec.toArray() as Int32Array));
-    } else if (field.type instanceof Float64) {
+    } else if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) {
       columns.push(Float64Array.from(vec.toArray() as Float64Array));
-    } else if (field.type instanceof Utf8) {
+    } else if (DataType.isUtf8(type)) {
       columns.push(Array.from(vec.toArray() as string[], (s) => String(s)));
     } else {
       throw new InputError(`${what}: column ${field.name} has unsupported type ${field.type} — fix: use int32, float64 or utf8 columns`);
     }
   }
   return { names, columns };
+}
+
+const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31];
+
+function hasMagic(b: Uint8Array): boolean {
+  if (b.length < 12) return false;
+  return MAGIC.every((m, i) => b[i] === m && b[b.length - 6 + i] === m);
 }
 
 export function readArrow(path: string): ColumnTable {
