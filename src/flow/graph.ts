@@ -188,7 +188,11 @@ export class GraphBuilder {
     return this.unary('Log', x);
   }
   softplus(x: Val): Val {
-    return this.unary('Softplus', x);
+    if (this.float === 'float32') return this.unary('Softplus', x);
+    // onnxruntime has no float64 Softplus kernel: spell it stably as max(x, 0) + log(1 + exp(−|x|)).
+    const e = (op: string, ins: Val[]): Val => this.emit(op, ins, x.shape, x.type);
+    const tail = e('Log', [e('Add', [this.scalar(1), e('Exp', [e('Neg', [e('Abs', [x])])])])]);
+    return this.record('Softplus', [x], e('Add', [e('Relu', [x]), tail]));
   }
   relu(x: Val): Val {
     return this.unary('Relu', x);

@@ -1,7 +1,9 @@
 /**
  * Masked autoregressive flow (Papamakarios et al. 2017) as nflows/sbi build it: each transform is a MADE
  * conditioner (a masked linear input layer plus a context layer, then `blocks` masked tanh layers, then
- * masked outputs for scale and shift) and the affine map z = θ·s + μ with s = sigmoid(a + 2) + 1e-3.
+ * masked outputs for scale and shift) and the affine map z = θ·s + μ with s = softplus(a) + 1e-3 (nflows'
+ * current form; its older sigmoid(a + 2) + 1e-3 caps s near 1, so a flow could never map a posterior
+ * narrower than the z-scored prior onto the unit normal).
  * Permutations between transforms are folded into the per-transform orderings of the masks.
  */
 import { contextDim, type FlowConfig, type ParamEntry } from './config.js';
@@ -110,7 +112,7 @@ export class MafGraph {
     let hcur = b.add(b.matmul(u, p.win), ctxTerm);
     for (const [w, bias] of p.hidden) hcur = b.tanh(b.add(b.matmul(hcur, w), bias));
     const a = b.add(b.matmul(hcur, p.wscale), p.bscale);
-    const scale = b.add(b.sigmoid(b.add(a, b.scalar(2))), b.scalar(1e-3));
+    const scale = b.add(b.softplus(a), b.scalar(1e-3));
     const shift = b.add(b.matmul(hcur, p.wshift), p.bshift);
     return { scale, shift };
   }

@@ -80,13 +80,14 @@ class JsExecutor implements Executor {
 
 /**
  * An executor for `spec`. 'auto' prefers onnxruntime and falls back to the JS executor when the native
- * binding cannot load (the reason is available from `ortUnavailableReason`).
+ * binding cannot load (the reason is available from `ortUnavailableReason`). `onnxBytes`, when given, is
+ * the saved model file of `spec` (ORT then runs the file itself; the JS executor runs `spec`).
  */
-export async function createExecutor(spec: GraphSpec, backend: BackendName | 'auto' = 'auto'): Promise<Executor> {
+export async function createExecutor(spec: GraphSpec, backend: BackendName | 'auto' = 'auto', onnxBytes?: Uint8Array): Promise<Executor> {
   if (backend !== 'js') {
     const ort = await loadOrt();
     if (ort) {
-      const session = await ort.InferenceSession.create(encodeModel(spec), {
+      const session = await ort.InferenceSession.create(onnxBytes ?? encodeModel(spec), {
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
         executionMode: 'sequential',
