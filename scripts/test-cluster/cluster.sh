@@ -171,7 +171,7 @@ start_slurm() {
     state=$(node_state)
     case $state in
       idle | mixed | mix | allocated | alloc | completing) break ;;
-      down* | drain* | drained*) scontrol update NodeName=localhost State=RESUME >/dev/null 2>&1 || true ;;
+      down* | drain*) scontrol update NodeName=localhost State=RESUME >/dev/null 2>&1 || true ;;
     esac
     ((SECONDS < deadline)) || die "node localhost is '${state:-absent}' after ${WAIT_SECS}s — fix: read /var/log/slurm/slurmd.log (scontrol show node localhost gives the reason)"
     sleep 0.3
