@@ -204,7 +204,12 @@ export class GraphBuilder {
   private reduce(op: 'ReduceSum' | 'ReduceMean', x: Val, axis: number, keepdims: boolean): Val {
     const ax = axis < 0 ? x.shape.length + axis : axis;
     const shape = keepdims ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
-    const out = this.emit(op, [x, this.int64([ax])], shape, x.type, { keepdims: { kind: 'int', value: keepdims ? 1 : 0 } });
+    // Opset 17: ReduceSum takes its axes as an input, ReduceMean still as an attribute.
+    const keep: AttrValue = { kind: 'int', value: keepdims ? 1 : 0 };
+    const out =
+      op === 'ReduceSum'
+        ? this.emit(op, [x, this.int64([ax])], shape, x.type, { keepdims: keep })
+        : this.emit(op, [x], shape, x.type, { keepdims: keep, axes: { kind: 'ints', value: [ax] } });
     return this.record(op, [x], out, { axis: ax, keepdims });
   }
 

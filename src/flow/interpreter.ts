@@ -110,6 +110,10 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
     const a = node.attrs?.[name];
     return a && (a.kind === 'int' || a.kind === 'float') ? a.value : undefined;
   };
+  const intsAttr = (name: string): number[] => {
+    const a = node.attrs?.[name];
+    return a?.kind === 'ints' ? a.value : [];
+  };
   const [a, b] = ins as [JsTensor, JsTensor];
   switch (node.op) {
     case 'Identity':
@@ -170,7 +174,7 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       return { dims: a.dims, data: a.data, kind: attr('to') === 1 || attr('to') === 11 ? 'float' : 'int' };
     case 'ReduceSum':
     case 'ReduceMean':
-      return reduce(a, ints(b), attr('keepdims') !== 0, node.op === 'ReduceMean');
+      return reduce(a, b ? ints(b) : intsAttr('axes'), attr('keepdims') !== 0, node.op === 'ReduceMean');
     case 'CumSum': {
       const axis = ints(b)[0]! < 0 ? ints(b)[0]! + a.dims.length : ints(b)[0]!;
       const str = strides(a.dims)[axis]!;

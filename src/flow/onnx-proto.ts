@@ -1,7 +1,8 @@
 /**
  * A minimal protobuf writer for the subset of onnx.proto (ModelProto and what it contains) that the flow
  * graphs need. Field numbers follow onnx.proto (proto2, so repeated scalars are written unpacked, which
- * every protobuf reader accepts). Stamped IR 10 / opset 21, the pair checked against onnxruntime-node 1.30.
+ * every protobuf reader accepts). Stamped IR 8 / opset 17: onnxruntime-node 1.30 runs it, and Debian's
+ * python3-onnx 1.12 (the independent checker used in tests) still validates it.
  */
 
 export type ElemType = 'float32' | 'float64' | 'int64' | 'bool';
@@ -42,8 +43,8 @@ export interface GraphSpec {
   outputs: ValueInfoSpec[];
 }
 
-export const IR_VERSION = 10;
-export const OPSET = 21;
+export const IR_VERSION = 8;
+export const OPSET = 17;
 
 class Writer {
   private chunks: Uint8Array[] = [];
