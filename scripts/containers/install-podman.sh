@@ -1,6 +1,6 @@
 #!/bin/sh
-# Install the daemon-less container tools the container tests need (podman, buildah, runc) and
-# shellcheck for the shell lint test. Idempotent: exits quickly when everything is already present.
+# Install the daemon-less container tools the container tests need (podman, buildah, runc) and the
+# ShellCheck linter for the shell lint test. Idempotent: exits quickly when everything is already present.
 # Run as root on Debian 12 (CI runs it from .ci/run). See docs/containers.md and
 # shared spec containers-here.md §1: runc must be named, podman alone pulls in crun only, and crun
 # refuses this machine kind's hybrid cgroups.
