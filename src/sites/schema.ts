@@ -64,6 +64,12 @@ export const slurmSectionSchema = z.strictObject({
     .default([]),
   /** Built-in template name (templates/slurm/<name>.sh.mustache) or a path to the site's own template. */
   template: z.string().min(1).default('array'),
+  /** How long a completed element's done-marker may lag behind (slow shared file systems). */
+  completionGraceSeconds: count('slurm.completionGraceSeconds', 60, 0).default(60),
+  /** How long an element may be in neither squeue nor sacct before it counts as lost. */
+  lostGraceSeconds: count('slurm.lostGraceSeconds', 600, 0).default(600),
+  /** Longest interval between two status queries while nothing changes (the watcher backs off to it). */
+  maxPollSeconds: count('slurm.maxPollSeconds', 30).default(30),
   /** Use sacct for jobs that left the queue: auto = when the cluster has accounting. */
   accounting: z.enum(['auto', 'on', 'off']).default('auto'),
 });

@@ -17,9 +17,6 @@ export interface SlurmBackendOptions {
   hpcinvCommand: (remote: RemoteRun) => Promise<string[]>;
   /** Elements of one array running at once (`%N`); overrides the site's maxConcurrent. */
   concurrency?: number;
-  lostGraceMs?: number;
-  completionGraceMs?: number;
-  maxPollIntervalMs?: number;
 }
 
 /** One array job prepared for sbatch: its name, script and the tasks it will carry. */
@@ -46,11 +43,10 @@ export class SlurmBackend implements Backend, BackendHints {
   constructor(private readonly options: SlurmBackendOptions) {
     const s = options.site.profile.slurm;
     this.scheduler = new SlurmScheduler(options.transport, { accounting: s.accounting, submitsPerMinute: s.submitsPerMinute });
-    // A task that left the queue may take a moment to show up in accounting; without accounting it is
-    // only the done-marker that tells, so wait longer before calling it lost.
-    this.lostGraceMs = options.lostGraceMs ?? 600_000;
-    this.completionGraceMs = options.completionGraceMs ?? (options.transport.kind === 'local' ? 60_000 : 10_000);
-    this.maxPollIntervalMs = options.maxPollIntervalMs ?? 30_000;
+    // Grace periods are properties of the site (file system latency, accounting delay).
+    this.lostGraceMs = s.lostGraceSeconds * 1000;
+    this.completionGraceMs = s.completionGraceSeconds * 1000;
+    this.maxPollIntervalMs = s.maxPollSeconds * 1000;
   }
 
   async stageIn(runDir: string): Promise<void> {
