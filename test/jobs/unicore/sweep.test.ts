@@ -76,7 +76,6 @@ describe('whole sweeps through the UNICORE test server', () => {
     const attempts = new Set(manifest.map((r) => `${r.chunk}:${r.attempt}`));
     expect(attempts.size).toBe(4); // three chunks, one of them twice after the injected node failure
     expect(manifest.some((r) => r.state === 'failed' && r.attempt === 1)).toBe(true);
-    console.log(JSON.stringify(manifest), JSON.stringify(server.requests.filter((r) => r.method === "POST" || r.status !== 200)));
     expect(jobsCreated(server) - before).toBe(4); // one job per attempt, despite the lost answer
     expect(server.knobs.faults.every((f) => f.count === 0)).toBe(true);
     expect(server.requests.some((r) => r.status === 432)).toBe(true);
