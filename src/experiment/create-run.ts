@@ -1,6 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Experiment } from './schema.js';
 import { loadExperimentFile, freezeExperiment } from './load.js';
-import { drawTheta } from './theta.js';
+import { drawTheta, type ThetaColumns } from './theta.js';
+import { connectomeOf, parameterSetOf, simulationSpecOf, type SimulationSection } from './simulation.js';
+import { setParameter } from './parameter-path.js';
 import { RunDir } from '../store/run-dir.js';
 import { writeArrow } from '../store/arrow.js';
 import { InputError } from '../errors.js';
@@ -24,18 +28,63 @@ export function createRun(experimentPath: string, runRoot: string): CreateRunRes
   const exp = loadExperimentFile(experimentPath);
   const run = new RunDir(runRoot);
   const theta = drawTheta(exp);
+  checkAppliesToConnectome(exp, experimentPath, theta);
   const result = { run: run.root, samples: theta.sample.length, parameters: theta.names, design: exp.simulations.design };
   if (existsSync(run.experiment)) {
     const frozen = readFileSync(run.experiment, 'utf8');
-    if (run.exists() && frozenBody(frozen) === stringify({ ...exp, hpcinv: { version } })) return { ...result, created: false };
+    if (run.exists() && frozenBody(frozen) === stringify({ ...inputsRewritten(exp), hpcinv: { version } })) return { ...result, created: false };
     throw new InputError(`${run.root} already holds a run of a different experiment — fix: choose a new run directory, or delete ${run.root} to start over`);
   }
   if (existsSync(run.root) && readdirSync(run.root).some((f) => !f.startsWith('.'))) {
     throw new InputError(`${run.root} exists and is not empty — fix: choose a new run directory`);
   }
   writeArrow(run.theta, { names: ['sample', ...theta.names], columns: [theta.sample, ...theta.columns] });
-  freezeExperiment(run, exp);
+  freezeExperiment(run, withInputsCopied(exp, experimentPath, run));
   return { ...result, created: true };
+}
+
+/**
+ * Fail at `sample`, not in every task: the connectome must load, and the first θ row must apply
+ * (e.g. `model.eta[80]` on a 68-region connectome is refused here with its fix).
+ */
+function checkAppliesToConnectome(exp: Experiment, experimentPath: string, theta: ThetaColumns): void {
+  const connectome = connectomeOf(exp, resolve(experimentPath));
+  let section: SimulationSection = exp;
+  theta.names.forEach((path, j) => {
+    section = setParameter(section, path, theta.columns[j][0], connectome.n);
+  });
+  parameterSetOf(section, connectome.n);
+  simulationSpecOf(exp, connectome);
+}
+
+const CONNECTOME_FILES = ['source', 'weights', 'tractLengths', 'labels'] as const;
+
+/** Bundled names (`tvb:68`) need no copy; files and directories do. */
+function isFile(ref: string | undefined): ref is string {
+  return ref !== undefined && !/^tvb:/.test(ref);
+}
+
+/** The experiment as frozen: connectome files referenced as `inputs/<name>` inside the run directory. */
+function inputsRewritten(exp: Experiment): Experiment {
+  const connectome = { ...exp.connectome };
+  for (const key of CONNECTOME_FILES) if (isFile(connectome[key])) connectome[key] = `inputs/${basename(connectome[key]!)}`;
+  return { ...exp, connectome };
+}
+
+/**
+ * Copy connectome files into `<run>/inputs/` so the run directory is self-contained: tasks resolve them
+ * against the frozen experiment wherever the run is staged (a cluster, a UNICORE job directory).
+ */
+function withInputsCopied(exp: Experiment, experimentPath: string, run: RunDir): Experiment {
+  const base = dirname(resolve(experimentPath));
+  for (const key of CONNECTOME_FILES) {
+    const ref = exp.connectome[key];
+    if (!isFile(ref)) continue;
+    const target = join(run.root, 'inputs', basename(ref));
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(resolve(base, ref), target, { recursive: true });
+  }
+  return inputsRewritten(exp);
 }
 
 function frozenBody(text: string): string {

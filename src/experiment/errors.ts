@@ -9,7 +9,8 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
     const path = i.path.length ? i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') : '(top level)';
     let msg = i.message;
-    if (i.code === 'unrecognized_keys') msg = `${msg} — fix: remove or correct the misspelled key(s) (\`hpcinv init\` writes a commented example)`;
+    // Sections set a custom message for wrong types, which zod also uses for unknown keys: name the keys.
+    if (i.code === 'unrecognized_keys') msg = `unknown key(s) ${i.keys.join(', ')} — fix: remove or correct the misspelled key(s) (\`hpcinv init\` writes a commented example)`;
     else if (!msg.includes('fix:')) msg = `${msg} — fix: see the commented example from \`hpcinv init\``;
     return `  at ${path}: ${msg}`;
   });

@@ -29,7 +29,7 @@ export async function ensurePlan(run: RunDir, exp: Experiment, opts: { chunkSize
     chunkSize = Math.min(fixed, nSamples);
     sizing = { targetTaskSeconds, secondsPerSimulation: null, source: 'fixed' };
   } else {
-    const secondsPerSimulation = await timeSimulations(exp, theta);
+    const secondsPerSimulation = await timeSimulations(exp, theta, run.experiment);
     chunkSize = chunkSizeFor({ nSamples, secondsPerSimulation, targetSeconds: targetTaskSeconds, batchSize: exp.sweep.batchSize, minChunks: opts.workers });
     sizing = { targetTaskSeconds, secondsPerSimulation, source: 'timing' };
   }

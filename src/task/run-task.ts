@@ -45,7 +45,7 @@ export async function runTask(opts: TaskOptions): Promise<TaskChunkResult[]> {
   const sample = column(theta, 'sample') as Int32Array;
   const paramNames = theta.names.filter((n) => n !== 'sample');
   const paramCols = paramNames.map((n) => column(theta, n) as Float64Array);
-  const engine = await createEngine(exp, paramNames);
+  const engine = await createEngine(exp, paramNames, { experimentFile: run.experiment });
   // Setup (reading files, preparing the connectome) is charged to the first chunk of this process.
   let charged = performance.now() - tStart;
   const results: TaskChunkResult[] = [];
