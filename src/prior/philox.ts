@@ -60,16 +60,16 @@ export function philox4x32(
 }
 
 const TWO26 = 67108864;
-const TWO53 = 9007199254740992;
+const TWO52 = 4503599627370496;
 
 /**
- * A uniform number in the open interval (0, 1) from two uint32 words: the top 27 bits of `a` and the top
- * 26 bits of `b` form a 53-bit integer k, and u = (k + ½)/2^53. Never exactly 0 or 1, so quantile
- * functions are always finite.
+ * A uniform number in the open interval (0, 1) from two uint32 words: the top 26 bits of `a` and of `b`
+ * form a 52-bit integer k, and u = (k + ½)/2^52, exact in a double (53 bits would make the top value round
+ * to 1). Never exactly 0 or 1, so quantile functions are always finite.
  */
 export function uniformOpen(a: number, b: number): number {
-  const k = (a >>> 5) * TWO26 + (b >>> 6);
-  return (k + 0.5) / TWO53;
+  const k = (a >>> 6) * TWO26 + (b >>> 6);
+  return (k + 0.5) / TWO52;
 }
 
 /** Splits a non-negative safe integer into its low and high uint32 words (used for seeds and row indexes). */

@@ -9,6 +9,17 @@ import { z } from 'zod';
 const KINDS = 'uniform, normal, lognormal, truncnormal';
 const GRID_KINDS = 'linspace, logspace, values';
 
+/** A strict object whose unknown-field error lists the allowed fields (typos such as `hgih` are caught). */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')} — fix: remove them; allowed here: ${allowed}`
+        : undefined,
+  });
+}
+
 function finite(field: string) {
   return z.number({ error: `${field} must be a finite number — fix: write a plain number such as 0.5` });
 }
@@ -24,16 +35,15 @@ export const parameterPathSchema = z.string({ error: 'path must be a string such
   error: 'path must look like "coupling.a", "model.eta" or "model.eta[12]" — fix: name the component and its parameter, with an optional [node] index',
 });
 
-const uniformSchema = z
-  .strictObject({ kind: z.literal('uniform'), low: finite('low'), high: finite('high') })
+const uniformSchema = strict({ kind: z.literal('uniform'), low: finite('low'), high: finite('high') })
   .refine((p) => p.low < p.high, {
     error: 'high must be greater than low — fix: swap low and high or widen the range',
     path: ['high'],
   });
 
-const normalSchema = z.strictObject({ kind: z.literal('normal'), mu: finite('mu'), sigma: positive('sigma') });
+const normalSchema = strict({ kind: z.literal('normal'), mu: finite('mu'), sigma: positive('sigma') });
 
-const lognormalSchema = z.strictObject({
+const lognormalSchema = strict({
   kind: z.literal('lognormal'),
   /** Mean of log X. */
   mu: finite('mu'),
@@ -44,8 +54,7 @@ const lognormalSchema = z.strictObject({
 /** Truncation bounds beyond this many sigmas from mu leave too little mass to sample in double precision. */
 export const TRUNCATION_LIMIT_SIGMAS = 35;
 
-const truncnormalSchema = z
-  .strictObject({
+const truncnormalSchema = strict({
     kind: z.literal('truncnormal'),
     mu: finite('mu'),
     sigma: positive('sigma'),
@@ -92,21 +101,19 @@ function pointCount() {
     .max(MAX_GRID_POINTS, { error: `n must be at most ${MAX_GRID_POINTS} — fix: use fewer points` });
 }
 
-const linspaceSchema = z
-  .strictObject({ kind: z.literal('linspace'), low: finite('low'), high: finite('high'), n: pointCount() })
+const linspaceSchema = strict({ kind: z.literal('linspace'), low: finite('low'), high: finite('high'), n: pointCount() })
   .refine((g) => g.n === 1 || g.low < g.high, {
     error: 'high must be greater than low — fix: swap low and high',
     path: ['high'],
   });
 
-const logspaceSchema = z
-  .strictObject({ kind: z.literal('logspace'), low: positive('low'), high: positive('high'), n: pointCount() })
+const logspaceSchema = strict({ kind: z.literal('logspace'), low: positive('low'), high: positive('high'), n: pointCount() })
   .refine((g) => g.n === 1 || g.low < g.high, {
     error: 'high must be greater than low — fix: swap low and high',
     path: ['high'],
   });
 
-const valuesSchema = z.strictObject({
+const valuesSchema = strict({
   kind: z.literal('values'),
   values: z
     .array(finite('each value'), { error: 'values must be a list of numbers — fix: e.g. values: [0.1, 0.5, 1.0]' })
@@ -118,8 +125,7 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [linspaceSchema, logs
 });
 export type GridSpec = z.infer<typeof gridSpecSchema>;
 
-export const parameterSpecSchema = z
-  .strictObject({ path: parameterPathSchema, prior: priorSpecSchema.optional(), grid: gridSpecSchema.optional() })
+export const parameterSpecSchema = strict({ path: parameterPathSchema, prior: priorSpecSchema.optional(), grid: gridSpecSchema.optional() })
   .refine((p) => p.prior !== undefined || p.grid !== undefined, {
     error: 'a parameter needs a prior (for inference or random sweeps) or a grid (for grid sweeps) — fix: add prior: { kind: uniform, low: ..., high: ... }',
     path: ['prior'],
