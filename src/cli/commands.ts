@@ -10,9 +10,12 @@ import { cancelCommand } from './cancel.js';
 import { logsCommand } from './logs.js';
 import { taskCommand } from './task.js';
 import { simulateCommand } from './simulate.js';
+import { trainCommand } from './train.js';
+import { inferCommand } from './infer.js';
+import { unicoreServerCommand } from './unicore-server.js';
 
 /**
  * Every `hpcinv` sub-command, one file each under src/cli/. Add a command by adding its module here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [bundleCommand, initCommand, sampleCommand, submitCommand, statusCommand, gatherCommand, retryCommand, cancelCommand, logsCommand, taskCommand, simulateCommand];
+export const commands: CommandModule<any, any>[] = [bundleCommand, initCommand, sampleCommand, submitCommand, statusCommand, gatherCommand, retryCommand, cancelCommand, logsCommand, taskCommand, simulateCommand, trainCommand, inferCommand, unicoreServerCommand];

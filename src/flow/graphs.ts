@@ -6,6 +6,7 @@
  *    gradient of log q with respect to θ (used by MAP).
  * The training graphs work on z-scored θ and x; the bundled ones take raw values.
  */
+import { InputError } from '../errors.js';
 import { gradients } from './autodiff.js';
 import { embeddingLayout, type FlowConfig, type ParamEntry } from './config.js';
 import { GraphBuilder, type Val } from './graph.js';
@@ -30,6 +31,7 @@ export interface AdamSettings {
 export const ADAM_DEFAULTS: AdamSettings = { beta1: 0.9, beta2: 0.999, eps: 1e-8, clipMaxNorm: 5 };
 
 export function flowLayout(cfg: FlowConfig): ParamEntry[] {
+  if (cfg.kind !== 'maf') throw new InputError(`flow kind ${cfg.kind} is not available in this build — fix: use the MAF (--flow maf)`);
   return [...embeddingLayout(cfg), ...mafLayout(cfg)];
 }
 
