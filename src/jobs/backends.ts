@@ -20,6 +20,7 @@ export type BackendFactory = (opts: BackendFactoryOptions) => (Backend & Backend
 export const backends: Record<string, BackendFactory> = {
   local: ({ settings, concurrency }) =>
     new LocalBackend({ concurrency: concurrency ?? (typeof settings.concurrency === 'number' ? settings.concurrency : undefined) }),
+  unicore: async (opts) => (await import('./unicore/factory.js')).createUnicoreBackend(opts),
   slurm: async (opts) => (await import('./slurm/factory.js')).createSlurmBackend(opts),
 };
 
