@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import type { Backend, BackendHints, ChunkAttempt, JobState, SubmittedTask } from '../backend.js';
 import { RunDir } from '../../store/run-dir.js';
@@ -48,6 +49,8 @@ export class LocalBackend implements Backend, BackendHints {
   private running = 0;
   private readonly token = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   private seq = 0;
+  /** Spawn-to-exit wall time of every task this backend ran, in ms (for the sweep benchmark's overhead). */
+  readonly taskWallMs = new Map<string, number>();
 
   constructor(opts: LocalBackendOptions = {}) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? availableParallelism()));
@@ -151,12 +154,14 @@ export class LocalBackend implements Backend, BackendHints {
       reject: false,
       env: { ...this.env, HPCINV_JOB_ID: job.jobId },
     });
+    const started = performance.now();
     job.proc = proc;
     job.state = 'running';
     this.running++;
     if (proc.pid !== undefined) writeFileAtomic(pidFile, JSON.stringify({ pid: proc.pid, jobId: job.jobId }) + '\n');
     void proc.then((result) => {
       this.running--;
+      this.taskWallMs.set(job.jobId, performance.now() - started);
       job.state = job.cancelled ? 'cancelled' : result.exitCode === 0 ? 'completed' : 'failed';
       try {
         unlinkSync(pidFile);
