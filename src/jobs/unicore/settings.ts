@@ -20,13 +20,18 @@ const launcherSchema = z.union([
   }),
 ], { error: 'launcher must be {command: [words...]} or {container: {runtime, image}} — fix: e.g. launcher: {command: [hpcinv]}' });
 
+const RUNTIME_ERROR = 'backend.runtime must be seconds or a number with min, h or d — fix: e.g. runtime: 30min';
+
 export const unicoreSettingsSchema = z.object({
   url: z.string({ error: 'backend.url is missing — fix: set it to the site\'s https://<gateway>/<SITE>/rest/core URL' })
     .regex(/^https:\/\/[^/]+\/.*rest\/core\/?$/, { error: 'backend.url must be https://<host>/<SITE>/rest/core — fix: copy the REST base URL from the site\'s documentation' }),
   caBundle: z.string().min(1).optional(),
   credentialsFile: z.string().min(1).optional(),
   queue: z.string().min(1).optional(),
-  runtime: z.union([z.string().regex(/^\d+(\.\d+)?\s*(s|min|h|d)?$/), z.number().positive()], { error: 'backend.runtime must be seconds or a number with min, h or d — fix: e.g. runtime: 30min' }).optional(),
+  runtime: z.union([
+    z.string().regex(/^\d+(\.\d+)?\s*(s|min|h|d)?$/, { error: RUNTIME_ERROR }),
+    z.number({ error: RUNTIME_ERROR }).positive({ error: RUNTIME_ERROR }),
+  ], { error: RUNTIME_ERROR }).optional(),
   nodes: z.number().int().positive().optional(),
   project: z.string().min(1).optional(),
   launcher: launcherSchema.default({ command: ['hpcinv'] }),
