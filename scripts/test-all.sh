@@ -10,7 +10,7 @@ export ONNXRUNTIME_NODE_INSTALL=skip DEBIAN_FRONTEND=noninteractive
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 if [ "$(id -u)" = 0 ]; then
   apt_get update -qq
-  apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck >/dev/null
+  apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck openssl >/dev/null
 else
   echo "test-all: not root; assuming system packages are installed" >&2
 fi
