@@ -11,6 +11,7 @@ apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 if [ "$(id -u)" = 0 ]; then
   apt_get update -qq
   apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck openssl >/dev/null
+  sh scripts/containers/install-podman.sh >/dev/null   # podman/buildah/runc for the image tests
 else
   echo "test-all: not root; assuming system packages are installed" >&2
 fi
