@@ -38,3 +38,23 @@ export function buildCouplingGraph(c: Connectome, idelays: Int32Array): Coupling
   rowStart[n] = k;
   return { n, rowStart, source, weight, delay, maxDelay };
 }
+
+/** The connections of `g` whose delay satisfies `keep`, as a CSR structure of their own. */
+export function filterCouplingGraph(g: CouplingGraph, keep: (delay: number) => boolean): CouplingGraph {
+  const idx: number[] = [];
+  const rowStart = new Int32Array(g.n + 1);
+  for (let i = 0; i < g.n; i++) {
+    rowStart[i] = idx.length;
+    for (let c = g.rowStart[i]; c < g.rowStart[i + 1]; c++) if (keep(g.delay[c])) idx.push(c);
+  }
+  rowStart[g.n] = idx.length;
+  const delay = Int32Array.from(idx, (c) => g.delay[c]);
+  return {
+    n: g.n,
+    rowStart,
+    source: Int32Array.from(idx, (c) => g.source[c]),
+    weight: Float64Array.from(idx, (c) => g.weight[c]),
+    delay,
+    maxDelay: delay.reduce((m, d) => Math.max(m, d), 0),
+  };
+}

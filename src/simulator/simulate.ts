@@ -1,7 +1,7 @@
 import type { Connectome } from '../connectome/connectome.js';
 import { integerDelays } from '../connectome/delays.js';
-import { buildCouplingGraph, type CouplingGraph } from './graph.js';
-import { heunStep, type BatchState } from './kernel.js';
+import { buildCouplingGraph, filterCouplingGraph, type CouplingGraph } from './graph.js';
+import { accumulateBlock, heunStep, type BatchState } from './kernel.js';
 import { createRandom, type RandomSource, type RngKind } from './rng.js';
 import { mprParameterNames, nodeValue, type NodeValue, type ParameterSet } from './params.js';
 import type { Monitor, MonitorOutputs } from './monitors/monitor.js';
@@ -58,6 +58,12 @@ export function prepareSimulation(spec: SimulationSpec): SimulationSetup {
   return { spec, graph, ring: graph.maxDelay + 2, nSteps };
 }
 
+/**
+ * Steps per coupling block: connections with delay ≥ blockSteps − 1 are summed once per block. 64 keeps
+ * the block sums in cache and, at dt 0.005–0.01 and speed 3, covers every connection but self-loops.
+ */
+const blockSteps = 64;
+
 /** Bytes of history one simulation needs (r, plus V if coupled through V); for choosing batch sizes. */
 export function historyBytesPerSimulation(setup: SimulationSetup, couplesV: boolean): number {
   return setup.graph.n * setup.ring * 8 * (couplesV ? 2 : 1);
@@ -102,7 +108,12 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
   const diverged: (number | undefined)[] = new Array(B).fill(undefined);
   const checkEvery = 64;
+  const hasLong = s.long.rowStart[n] > 0;
   for (let k = 1; k <= nSteps; k++) {
+    if ((k - 1) % s.block === 0) {
+      if (hasLong) accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
+      else s.blockStart = k;
+    }
     for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
     heunStep(s, k);
     for (const m of monitors) m.record(k, s.r, s.V);
@@ -131,14 +142,21 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean): BatchState 
   const n = graph.n;
   const nb = n * B;
   const f = () => new Float64Array(nb);
-  const sourceRow = Int32Array.from(graph.source, (j) => j * ring);
+  const block = blockSteps;
+  const long = filterCouplingGraph(graph, (d) => d >= block - 1);
+  const short = filterCouplingGraph(graph, (d) => d < block - 1);
   return {
     B,
     n,
     dt: spec.dt,
     ring,
-    graph,
-    sourceRow,
+    block,
+    long,
+    short,
+    shortSourceRow: Int32Array.from(short.source, (j) => j * ring),
+    blockR: new Float64Array(n * block * B),
+    blockV: new Float64Array(useV ? n * block * B : 0),
+    blockStart: 1,
     histR: new Float64Array(n * ring * B),
     histV: new Float64Array(useV ? n * ring * B : 0),
     useV,

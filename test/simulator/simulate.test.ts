@@ -93,21 +93,25 @@ function denseReference(c: Connectome, speed: number, dt: number, nSteps: number
 }
 
 describe('the simulator against a plain dense re-implementation', () => {
-  test('per-node parameters, V coupling, b, tau ≠ 1, delays and numpy noise agree to 1e-12', () => {
+  test.each([
+    ['short delays only (summed per step)', 5, 20],
+    ['long delays too (summed per 64-step block, windows wrapping the ring)', 0.3, 60],
+  ])('per-node parameters, V coupling, b, tau ≠ 1, numpy noise agree to 1e-12: %s', (_name, speed, duration) => {
     const c = randomNetwork(7, 3);
     const p: ParameterSet = {
       model: { tau: [1, 1.2, 0.9, 1.1, 1, 1.3, 0.8], Delta: 0.7, eta: [-4.6, -4.8, -4.4, -5, -4.6, -4.2, -4.9], J: 14.5, I: 0.1, cr: 1, cv: [0, 0.2, 0.1, 0, 0.3, 0, 0.05] },
       coupling: { a: 0.4, b: 0.01 },
       nsig: [0.01, 0.02],
     };
-    const spec = baseSpec(c, { rng: 'numpy', history: { kind: 'constant', r: 0.2, V: -1.5 } });
+    const spec = baseSpec(c, { speed, duration, rng: 'numpy', history: { kind: 'constant', r: 0.2, V: -1.5 } });
     const setup = prepareSimulation(spec);
     expect(setup.graph.maxDelay).toBeGreaterThan(20);
     const [res] = simulateBatch(setup, [p], [11]);
-    const want = denseReference(c, 5, 0.1, setup.nSteps, p, 0.2, -1.5, 11);
-    expect(res.raw!.r.nTime).toBe(200);
+    const want = denseReference(c, speed, 0.1, setup.nSteps, p, 0.2, -1.5, 11);
+    const T = setup.nSteps;
+    expect(res.raw!.r.nTime).toBe(T);
     let worst = 0;
-    for (let k = 0; k < 200; k++)
+    for (let k = 0; k < T; k++)
       for (let i = 0; i < 7; i++) {
         worst = Math.max(worst, Math.abs(res.raw!.r.data[k * 7 + i] - want[k][i]), Math.abs(res.raw!.V.data[k * 7 + i] - want[k][7 + i]));
       }
