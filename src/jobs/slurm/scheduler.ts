@@ -61,7 +61,7 @@ export class SlurmScheduler {
         return id;
       }
       if (result) {
-        lastProblem = `sbatch exited ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`;
+        lastProblem = `sbatch exited ${result.exitCode}: ${oneLine(result.stderr) || oneLine(result.stdout)}`;
         if (!TRANSIENT.test(result.stderr)) {
           throw new BackendError(`${lastProblem} — fix: correct the site profile (slurm section) or template; \`hpcinv render\` shows the script and its sbatch --test-only verdict`);
         }
@@ -119,8 +119,7 @@ export class SlurmScheduler {
     if (q.exitCode !== 0 && !/Invalid job id/i.test(q.stderr)) {
       throw new BackendError(`squeue failed on ${this.transport.describe}: ${q.stderr.trim()} — fix: check that the scheduler responds (sinfo)`);
     }
-    const states = parseStateLines(q.exitCode === 0 ? q.stdout : '');
-    return states;
+    return parseStateLines(q.exitCode === 0 ? q.stdout : '');
   }
 
   /** sacct for tasks that left the queue; empty when the cluster keeps no accounting. */
@@ -161,6 +160,10 @@ export class SlurmScheduler {
     if (wait > 0) await sleep(wait);
     this.lastSubmit = Date.now();
   }
+}
+
+function oneLine(text: string): string {
+  return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
 }
 
 function sleep(ms: number): Promise<void> {

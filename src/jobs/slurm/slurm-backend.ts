@@ -9,6 +9,7 @@ import { elementArgs, packElements, splitArrays, type Element } from './arrays.j
 import { renderJobScript, taskCommandFor } from './job-script.js';
 import { RemoteRun, SLURM_STATE_DIR } from './remote-run.js';
 import { SlurmScheduler } from './scheduler.js';
+import { stateOfTask } from './states.js';
 
 export interface SlurmBackendOptions {
   site: LoadedSite;
@@ -97,10 +98,10 @@ export class SlurmBackend implements Backend, BackendHints {
   async poll(_runDir: string, jobIds: string[]): Promise<Map<string, JobState>> {
     const arrayIds = [...new Set(jobIds.map((id) => id.split('_')[0]!))];
     const queued = await this.scheduler.states(arrayIds);
-    const missing = jobIds.filter((id) => !queued.has(id));
+    const missing = jobIds.filter((id) => stateOfTask(queued, id) === undefined);
     const missingArrays = [...new Set(missing.map((id) => id.split('_')[0]!))];
     const accounted = missing.length ? await this.scheduler.accountingStates(missingArrays) : new Map<string, JobState>();
-    return new Map(jobIds.map((id) => [id, queued.get(id) ?? accounted.get(id) ?? 'unknown']));
+    return new Map(jobIds.map((id) => [id, stateOfTask(queued, id) ?? stateOfTask(accounted, id) ?? 'unknown']));
   }
 
   async stageOut(runDir: string, chunks: number[]): Promise<void> {

@@ -64,3 +64,11 @@ export function parseStateLines(text: string): Map<string, JobState> {
   }
   return states;
 }
+
+/**
+ * The state of element `A_i`: its own record, else a record of the whole array `A` (squeue and sacct
+ * print a bare `A` for array elements that never started, e.g. all cancelled while pending).
+ */
+export function stateOfTask(states: ReadonlyMap<string, JobState>, taskId: string): JobState | undefined {
+  return states.get(taskId) ?? states.get(taskId.split('_')[0]!);
+}

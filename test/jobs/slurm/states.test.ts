@@ -1,4 +1,4 @@
-import { expandTaskIds, mapSlurmState, parseStateLines } from '../../../src/jobs/slurm/states.js';
+import { expandTaskIds, mapSlurmState, parseStateLines, stateOfTask } from '../../../src/jobs/slurm/states.js';
 
 describe('SLURM state parsing', () => {
   test('squeue -r lines (verified 22.05 output format)', () => {
@@ -16,5 +16,12 @@ describe('SLURM state parsing', () => {
     expect(mapSlurmState('')).toBe('unknown');
     expect(expandTaskIds('7_[0,3-4]')).toEqual(['7_0', '7_3', '7_4']);
     expect(expandTaskIds('7_1')).toEqual(['7_1']);
+  });
+
+  test('a bare array id (elements cancelled before they started) stands for every element without its own record', () => {
+    const s = parseStateLines('77|CANCELLED\n78_0|RUNNING\n');
+    expect(stateOfTask(s, '77_1')).toBe('cancelled');
+    expect(stateOfTask(s, '78_0')).toBe('running');
+    expect(stateOfTask(s, '78_1')).toBeUndefined();
   });
 });

@@ -1,0 +1,69 @@
+/** The 200-sample sweep of the SLURM integration tests and the helpers that inject and check failures. */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRun } from '../../../src/experiment/create-run.js';
+import { gather } from '../../../src/store/gather.js';
+import { column, readArrow } from '../../../src/store/arrow.js';
+import { RunDir } from '../../../src/store/run-dir.js';
+import { readManifest } from '../../../src/store/manifest.js';
+import { packageRoot } from '../../../src/version.js';
+
+const faultWrapper = ['bash', join(packageRoot, 'test', 'jobs', 'slurm', 'fixtures', 'fault-wrapper.sh'), process.execPath, join(packageRoot, 'dist', 'cli', 'main.js')];
+
+/** 200 samples in 20 chunks of 10, tiny simulations (10 model time units on the 68-region connectome). */
+export function makeRun(dir: string, site: string, profile: Record<string, unknown>, faults: string): RunDir {
+  const exp = join(dir, 'experiment.yaml');
+  writeFileSync(
+    exp,
+    `connectome: { source: tvb:68, zeroDiagonal: true, normalise: max }
+model: { eta: -4.6, J: 14.5, Delta: 0.7 }
+integrator: { dt: 0.01, nsig: [0.035, 0.07] }
+duration: 10
+monitors:
+  tavg: { period: 1 }
+parameters:
+  - path: coupling.a
+    prior: { kind: uniform, low: 0.1, high: 1.2 }
+features: {}
+simulations: { count: 200, seed: 11 }
+sweep: { batchSize: 5, maxAttempts: 1, chunkSize: 10 }
+backend: ${JSON.stringify({ name: 'slurm', site, profile: { hpcinvCommand: faultWrapper, ...profile } })}
+`,
+  );
+  const run = new RunDir(join(dir, 'run'));
+  createRun(exp, run.root);
+  // A top-level file of the run: staged in with the inputs, read by the fault wrapper on the node.
+  writeFileSync(join(run.root, 'test-faults'), faults);
+  return run;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until the first attempt of `chunk` is running on the cluster, then scancel that element. */
+export async function scancelWhenRunning(run: RunDir, chunk: number): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const rec = readManifest(run).find((r) => r.chunk === chunk && r.attempt === 1 && r.state === 'submitted' && r.jobId);
+    if (rec?.jobId) {
+      const state = execFileSync('squeue', ['-h', `--jobs=${rec.jobId.split('_')[0]}`, '-r', '-o', '%i %T'], { encoding: 'utf8' });
+      if (state.split('\n').includes(`${rec.jobId} RUNNING`)) {
+        execFileSync('scancel', [rec.jobId]);
+        return rec.jobId;
+      }
+    }
+    await sleep(250);
+  }
+  throw new Error(`chunk ${chunk} never ran`);
+}
+
+export function failureReasons(run: RunDir): Map<number, string> {
+  return new Map(readManifest(run).filter((r) => r.state === 'failed').map((r) => [r.chunk, r.reason ?? '']));
+}
+
+export function expectCompleteDataset(run: RunDir): void {
+  const g = gather(run);
+  expect(g.rows).toBe(200);
+  const samples = Array.from(column(readArrow(run.dataset), 'sample') as Int32Array);
+  expect(samples).toEqual(Array.from({ length: 200 }, (_, i) => i));
+}
+
