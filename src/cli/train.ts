@@ -30,7 +30,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run directory with dataset.arrow' })
-      .option('flow', { choices: ['maf'], default: 'maf', describe: 'Density estimator' })
+      .option('flow', { choices: ['maf', 'nsf'], default: 'maf', describe: 'Density estimator' })
       .option('hidden', { type: 'number', describe: 'Hidden units per layer (default 50)' })
       .option('transforms', { type: 'number', describe: 'Flow transforms (default 5)' })
       .option('bins', { type: 'number', describe: 'NSF spline bins (default 10)' })

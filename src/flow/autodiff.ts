@@ -65,6 +65,8 @@ function vjp(b: GraphBuilder, e: TapeEntry, g: Val): (Val | undefined)[] {
     }
     case 'Sqrt':
       return [b.div(b.mul(g, b.scalar(0.5)), out)];
+    case 'Reshape':
+      return [b.emit('Reshape', [g, b.emit('Shape', [x], [x.shape.length], 'int64')], x.shape, g.type)];
     case 'ReduceSum':
     case 'ReduceMean': {
       const ax = e.axis!;

@@ -65,6 +65,8 @@ export interface ParamEntry {
   shape: number[];
   /** Fan-in for PyTorch's default uniform(±1/√fan_in) initialisation; 0 means initialise to zero. */
   fanIn: number;
+  /** Overrides: a constant value, or uniform(±bound). */
+  init?: { constant: number } | { bound: number };
 }
 
 /** Width of the conditioning vector after the optional embedding. */
@@ -93,7 +95,12 @@ export function initParams(layout: ParamEntry[], seed: number): Float32Array {
   let o = 0;
   for (const p of layout) {
     const size = p.shape.reduce((a, b) => a * b, 1);
-    const bound = p.fanIn > 0 ? 1 / Math.sqrt(p.fanIn) : 0;
+    if (p.init && 'constant' in p.init) {
+      out.fill(p.init.constant, o, o + size);
+      o += size;
+      continue;
+    }
+    const bound = p.init ? p.init.bound : p.fanIn > 0 ? 1 / Math.sqrt(p.fanIn) : 0;
     for (let i = 0; i < size; i++) out[o++] = bound * (2 * rng.uniform() - 1);
   }
   return out;

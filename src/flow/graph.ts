@@ -28,6 +28,7 @@ export type DiffOp =
   | 'Softplus'
   | 'Relu'
   | 'Sqrt'
+  | 'Reshape'
   | 'ReduceSum'
   | 'ReduceMean';
 
@@ -218,6 +219,18 @@ export class GraphBuilder {
   }
   reduceMean(x: Val, axis: number, keepdims = false): Val {
     return this.reduce('ReduceMean', x, axis, keepdims);
+  }
+
+  /** Reshape to `shape` (−1 allowed once; 'B' marks a run-time-sized leading dimension in the static shape). */
+  reshape(x: Val, target: number[], shape: Dim[]): Val {
+    return this.record('Reshape', [x], this.emit('Reshape', [x, this.int64(target)], shape, x.type));
+  }
+
+  /** A 0/1 float mask from a comparison (not differentiated). */
+  compare(op: 'GreaterOrEqual' | 'LessOrEqual', a: Val, b: Val): Val {
+    const shape = broadcastShape(a.shape, b.shape);
+    const bool = this.emit(op, [a, b], shape, 'bool');
+    return this.emit('Cast', [bool], shape, a.type, { to: { kind: 'int', value: a.type === 'float32' ? 1 : 11 } });
   }
 
   /** Elementwise minimum (not differentiated: used on already-detached quantities). */

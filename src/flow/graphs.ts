@@ -6,11 +6,11 @@
  *    gradient of log q with respect to θ (used by MAP).
  * The training graphs work on z-scored θ and x; the bundled ones take raw values.
  */
-import { InputError } from '../errors.js';
 import { gradients } from './autodiff.js';
 import { embeddingLayout, type FlowConfig, type ParamEntry } from './config.js';
 import { GraphBuilder, type Val } from './graph.js';
 import { MafGraph, mafLayout } from './maf.js';
+import { NsfGraph, nsfLayout } from './nsf.js';
 import type { GraphSpec } from './onnx-proto.js';
 
 export interface ZScore {
@@ -31,8 +31,7 @@ export interface AdamSettings {
 export const ADAM_DEFAULTS: AdamSettings = { beta1: 0.9, beta2: 0.999, eps: 1e-8, clipMaxNorm: 5 };
 
 export function flowLayout(cfg: FlowConfig): ParamEntry[] {
-  if (cfg.kind !== 'maf') throw new InputError(`flow kind ${cfg.kind} is not available in this build — fix: use the MAF (--flow maf)`);
-  return [...embeddingLayout(cfg), ...mafLayout(cfg)];
+  return [...embeddingLayout(cfg), ...(cfg.kind === 'maf' ? mafLayout(cfg) : nsfLayout(cfg))];
 }
 
 interface FlowNet {
@@ -45,7 +44,7 @@ function assemble(b: GraphBuilder, cfg: FlowConfig, params: Val[]): { context: (
   const nEmb = embeddingLayout(cfg).length;
   const emb = params.slice(0, nEmb);
   const flowParams = params.slice(nEmb);
-  const net: FlowNet = new MafGraph(b, cfg, flowParams);
+  const net: FlowNet = cfg.kind === 'maf' ? new MafGraph(b, cfg, flowParams) : new NsfGraph(b, cfg, flowParams);
   const context = (x: Val): Val => {
     let h = x;
     for (let l = 0; l < emb.length; l += 2) {

@@ -142,6 +142,8 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       return elementwise(a, b, (x, y) => (x < y ? 1 : 0), 'int');
     case 'GreaterOrEqual':
       return elementwise(a, b, (x, y) => (x >= y ? 1 : 0), 'int');
+    case 'LessOrEqual':
+      return elementwise(a, b, (x, y) => (x <= y ? 1 : 0), 'int');
     case 'And':
       return elementwise(a, b, (x, y) => (x && y ? 1 : 0), 'int');
     case 'Where': {
@@ -175,6 +177,14 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
     case 'ReduceSum':
     case 'ReduceMean':
       return reduce(a, b ? ints(b) : intsAttr('axes'), attr('keepdims') !== 0, node.op === 'ReduceMean');
+    case 'ReduceMax': {
+      const ax = intsAttr('axes').map((x) => (x < 0 ? x + a.dims.length : x));
+      const keptDims = a.dims.map((d, i) => (ax.includes(i) ? 1 : d));
+      const out = new Float64Array(size(keptDims)).fill(-Infinity);
+      const idx = broadcastIndex(keptDims, a.dims);
+      for (let i = 0; i < a.data.length; i++) out[idx[i]!] = Math.max(out[idx[i]!]!, a.data[i]!);
+      return { dims: attr('keepdims') !== 0 ? keptDims : a.dims.filter((_, i) => !ax.includes(i)), data: out, kind: a.kind };
+    }
     case 'CumSum': {
       const axis = ints(b)[0]! < 0 ? ints(b)[0]! + a.dims.length : ints(b)[0]!;
       const str = strides(a.dims)[axis]!;

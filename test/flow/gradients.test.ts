@@ -15,6 +15,8 @@ function data(cfg: FlowConfig, n: number, seed: number) {
 const configs: [string, FlowConfig][] = [
   ['MAF', makeFlowConfig(3, 2, { hidden: 8, transforms: 2 }, 1)],
   ['MAF with embedding', makeFlowConfig(2, 4, { hidden: 6, transforms: 2, embedding: { hidden: [5], out: 3 } }, 2)],
+  ['NSF', makeFlowConfig(3, 2, { kind: 'nsf', hidden: 8, transforms: 2, bins: 4 }, 3)],
+  ['NSF 1-D θ', makeFlowConfig(1, 2, { kind: 'nsf', hidden: 6, transforms: 2, bins: 5, blocks: 1 }, 4)],
 ];
 
 describe.each(configs)('%s gradients', (_name, cfg) => {

@@ -19,11 +19,15 @@ test('MADE masks are autoregressive in the given ordering', () => {
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(reach(i, j)).toBe(ordering[i]! < ordering[j]!);
 });
 
-test('the sampling graph inverts the density graph: sample moments match the integrated density', async () => {
-  const cfg = makeFlowConfig(2, 1, { hidden: 10, transforms: 3 }, 4);
+test.each([
+  ['MAF', makeFlowConfig(2, 1, { hidden: 10, transforms: 3 }, 4)],
+  ['NSF', makeFlowConfig(2, 1, { kind: 'nsf', hidden: 10, transforms: 3, bins: 6 }, 4)],
+])('%s: the sampling graph inverts the density graph (sample moments match the integrated density)', async (_name, cfg) => {
   const params = initParams(flowLayout(cfg), 9);
-  // Make the random flow clearly non-Gaussian and shifted: scale up the initial weights.
-  for (let i = 0; i < params.length; i++) params[i]! *= 1.5;
+  // Make the random flow clearly non-Gaussian and shifted, and the NSF's LU factors non-trivial (they
+  // start as the identity): scale up the initial weights and perturb every parameter.
+  const jitter = new Rng(12);
+  for (let i = 0; i < params.length; i++) params[i] = 1.5 * params[i]! + 0.15 * jitter.normal();
   const zs = { thetaMean: [0.3, -0.2], thetaStd: [0.7, 1.3], xMean: [0], xStd: [1] };
   const sample = await createExecutor(sampleGraph(cfg, params, zs), 'ort');
   const density = await createExecutor(logProbGraph(cfg, params, zs), 'ort');

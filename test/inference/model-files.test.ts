@@ -1,8 +1,11 @@
 import '../flow/ort-realm.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initParams, makeFlowConfig } from '../../src/flow/config.js';
+import { flowLayout, logProbGraph, sampleGraph, trainStepGraph } from '../../src/flow/graphs.js';
+import { encodeModel } from '../../src/flow/onnx-proto.js';
 import { Rng } from '../../src/flow/rng.js';
 import { loadPosterior, posteriorFromTrained, savePosterior } from '../../src/inference/model-files.js';
 import { trainInWorker } from '../../src/inference/train.js';
@@ -76,6 +79,20 @@ for p in sys.argv[1:]:
     onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=True)
 print("ok")`;
   const files = ['log_prob.onnx', 'sample.onnx', 'log_prob_grad.onnx'].map((f) => join(dir, f));
+  // The NSF's bundled models and both flows' train-step graphs too.
+  const nsf = makeFlowConfig(3, 2, { kind: 'nsf', hidden: 8, transforms: 2, bins: 4 }, 1);
+  const p = initParams(flowLayout(nsf), 1);
+  const zs = { thetaMean: [0, 0, 0], thetaStd: [1, 2, 3], xMean: [0, 1], xStd: [1, 1] };
+  const extra = {
+    'nsf_log_prob.onnx': logProbGraph(nsf, p, zs, true),
+    'nsf_sample.onnx': sampleGraph(nsf, p, zs),
+    'nsf_train_step.onnx': trainStepGraph(nsf),
+    'maf_train_step.onnx': trainStepGraph(trained.config),
+  };
+  for (const [name, spec] of Object.entries(extra)) {
+    writeFileSync(join(dir, name), encodeModel(spec));
+    files.push(join(dir, name));
+  }
   // Debian's interpreter, where python3-onnx lives (a pyenv python3 on PATH would not see it).
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   expect(execFileSync(python, ['-c', check, ...files], { encoding: 'utf8' }).trim()).toBe('ok');

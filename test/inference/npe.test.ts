@@ -18,9 +18,12 @@ function simulate(n: number, seed: number) {
 
 const small = { hidden: 16, transforms: 2 };
 
-test('training recovers the analytic Gaussian posterior', async () => {
+test.each([
+  ['MAF', small],
+  ['NSF', { kind: 'nsf' as const, hidden: 16, transforms: 2, bins: 6 }],
+])('%s training recovers the analytic Gaussian posterior', async (_name, flow) => {
   const { theta, x } = simulate(3000, 1);
-  const { trained, posterior } = await runNpe({ theta, x, xDim: 2, prior }, { inWorker: false, seed: 3, flow: small, learningRate: 3e-3, maxEpochs: 60, stopAfterEpochs: 8 });
+  const { trained, posterior } = await runNpe({ theta, x, xDim: 2, prior }, { inWorker: false, seed: 3, flow, learningRate: 3e-3, maxEpochs: 60, stopAfterEpochs: 8 });
   expect(trained.bestEpoch).toBeGreaterThan(3);
   const xo = [0.6, -1.2];
   const { samples, acceptance } = await posterior.sample(4000, xo, { seed: 5 });

@@ -1,0 +1,279 @@
+/**
+ * Neural spline flow (Durkan et al. 2019) as sbi builds it by default: each transform is a rational-
+ * quadratic spline coupling layer (alternating masks, a residual-net conditioner with ReLU and context
+ * gating, `bins` bins on [−B, B] with linear tails) followed by an identity-initialised LU linear layer.
+ * Everything is written with ops that autodiff and onnxruntime support: bins are picked with one-hot masks
+ * (no Gather/Scatter), cumulative sums and edge selections are products with constant 0/1 matrices, and
+ * the triangular solves of the LU inverse are D fixed-point sweeps (exact: the strict parts are nilpotent).
+ */
+import { contextDim, type FlowConfig, type ParamEntry } from './config.js';
+import type { GraphBuilder, Val } from './graph.js';
+
+const MIN_BIN = 1e-3;
+const MIN_DERIVATIVE = 1e-3;
+/** Unconstrained value whose softplus(·) + 1e-3 is 1: unit derivatives at the spline's ends and LU diagonal. */
+const UNIT = Math.log(Math.exp(1 - MIN_DERIVATIVE) - 1);
+
+/** Transformed and identity features of transform t (nflows' alternating mask; 1-D θ: always transformed). */
+export function couplingSplit(d: number, t: number): { transformed: number[]; identity: number[] } {
+  if (d === 1) return { transformed: [0], identity: [] };
+  const all = Array.from({ length: d }, (_, i) => i);
+  const start = t % 2 === 0 ? 0 : 1;
+  return { transformed: all.filter((i) => i % 2 === start), identity: all.filter((i) => i % 2 !== start) };
+}
+
+export function nsfLayout(cfg: FlowConfig): ParamEntry[] {
+  const { thetaDim: d, hidden: h } = cfg;
+  const k = cfg.bins ?? 10;
+  const c = contextDim(cfg);
+  const out: ParamEntry[] = [];
+  for (let t = 0; t < cfg.transforms; t++) {
+    const { transformed, identity } = couplingSplit(d, t);
+    const f = transformed.length;
+    const fanIn = identity.length + c;
+    if (identity.length > 0) out.push({ name: `nsf${t}.Win`, shape: [identity.length, h], fanIn });
+    out.push({ name: `nsf${t}.Wctx`, shape: [c, h], fanIn });
+    out.push({ name: `nsf${t}.bin`, shape: [h], fanIn });
+    for (let b = 0; b < cfg.blocks; b++) {
+      out.push({ name: `nsf${t}.r${b}.W1`, shape: [h, h], fanIn: h });
+      out.push({ name: `nsf${t}.r${b}.b1`, shape: [h], fanIn: h });
+      // nflows starts each residual block close to the identity: its last layer is uniform(±1e-3).
+      out.push({ name: `nsf${t}.r${b}.W2`, shape: [h, h], fanIn: h, init: { bound: 1e-3 } });
+      out.push({ name: `nsf${t}.r${b}.b2`, shape: [h], fanIn: h, init: { bound: 1e-3 } });
+      out.push({ name: `nsf${t}.r${b}.Wgate`, shape: [c, h], fanIn: c });
+      out.push({ name: `nsf${t}.r${b}.bgate`, shape: [h], fanIn: c });
+    }
+    out.push({ name: `nsf${t}.Wwidth`, shape: [h, f * k], fanIn: h });
+    out.push({ name: `nsf${t}.bwidth`, shape: [f * k], fanIn: h });
+    out.push({ name: `nsf${t}.Wheight`, shape: [h, f * k], fanIn: h });
+    out.push({ name: `nsf${t}.bheight`, shape: [f * k], fanIn: h });
+    out.push({ name: `nsf${t}.Wderiv`, shape: [h, f * (k - 1)], fanIn: h });
+    out.push({ name: `nsf${t}.bderiv`, shape: [f * (k - 1)], fanIn: h });
+    if (d > 1) {
+      out.push({ name: `nsf${t}.lu.lower`, shape: [d, d], fanIn: 0, init: { constant: 0 } });
+      out.push({ name: `nsf${t}.lu.upper`, shape: [d, d], fanIn: 0, init: { constant: 0 } });
+      out.push({ name: `nsf${t}.lu.diag`, shape: [d], fanIn: 0, init: { constant: UNIT } });
+      out.push({ name: `nsf${t}.lu.bias`, shape: [d], fanIn: 0, init: { constant: 0 } });
+    }
+  }
+  return out;
+}
+
+function matrix(rows: number, cols: number, f: (i: number, j: number) => number): Float64Array {
+  const m = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m[i * cols + j] = f(i, j);
+  return m;
+}
+
+interface Coupling {
+  transformed: number[];
+  identity: number[];
+  win?: Val;
+  wctx: Val;
+  bin: Val;
+  blocks: { w1: Val; b1: Val; w2: Val; b2: Val; wg: Val; bg: Val }[];
+  ww: Val;
+  bw: Val;
+  wh: Val;
+  bh: Val;
+  wd: Val;
+  bd: Val;
+  pickId?: Val;
+  pickTr: Val;
+  placeId?: Val;
+  placeTr: Val;
+  lu?: { a: Val; strictA: Val; c: Val; strictC: Val; diag: Val; bias: Val; logdet: Val };
+}
+
+export class NsfGraph {
+  private readonly layers: Coupling[] = [];
+  private readonly k: number;
+  private readonly bound: number;
+  private readonly consts: { cum: Val; left: Val; right: Val; derivPad: Val; derivEnds: Val; next: Val };
+
+  constructor(
+    private readonly b: GraphBuilder,
+    private readonly cfg: FlowConfig,
+    params: Val[],
+  ) {
+    const d = cfg.thetaDim;
+    const k = (this.k = cfg.bins ?? 10);
+    this.bound = cfg.tailBound ?? 3;
+    this.consts = {
+      cum: b.constant(matrix(k, k + 1, (i, j) => (i < j ? 1 : 0)), [k, k + 1]),
+      left: b.constant(matrix(k + 1, k, (i, j) => (i === j ? 1 : 0)), [k + 1, k]),
+      right: b.constant(matrix(k + 1, k, (i, j) => (i === j + 1 ? 1 : 0)), [k + 1, k]),
+      derivPad: b.constant(matrix(k - 1, k + 1, (i, j) => (j === i + 1 ? 1 : 0)), [k - 1, k + 1]),
+      derivEnds: b.constant(Array.from({ length: k + 1 }, (_, j) => (j === 0 || j === k ? UNIT : 0)), [k + 1]),
+      next: b.constant(matrix(k, k, (i, j) => (i === j + 1 ? 1 : 0)), [k, k]),
+    };
+    let p = 0;
+    const nxt = (): Val => params[p++]!;
+    for (let t = 0; t < cfg.transforms; t++) {
+      const { transformed, identity } = couplingSplit(d, t);
+      const pick = (idx: number[]) => b.constant(matrix(d, idx.length, (i, j) => (idx[j] === i ? 1 : 0)), [d, idx.length]);
+      const place = (idx: number[]) => b.constant(matrix(idx.length, d, (i, j) => (idx[i] === j ? 1 : 0)), [idx.length, d]);
+      const layer: Coupling = {
+        transformed,
+        identity,
+        ...(identity.length > 0 ? { win: nxt() } : {}),
+        wctx: nxt(),
+        bin: nxt(),
+        blocks: Array.from({ length: cfg.blocks }, () => ({ w1: nxt(), b1: nxt(), w2: nxt(), b2: nxt(), wg: nxt(), bg: nxt() })),
+        ww: nxt(),
+        bw: nxt(),
+        wh: nxt(),
+        bh: nxt(),
+        wd: nxt(),
+        bd: nxt(),
+        pickTr: pick(transformed),
+        placeTr: place(transformed),
+        ...(identity.length > 0 ? { pickId: pick(identity), placeId: place(identity) } : {}),
+      };
+      if (d > 1) {
+        const [lower, upper, diagRaw, bias] = [nxt(), nxt(), nxt(), nxt()];
+        const strictLower = b.constant(matrix(d, d, (i, j) => (i > j ? 1 : 0)), [d, d]);
+        const strictUpper = b.constant(matrix(d, d, (i, j) => (i < j ? 1 : 0)), [d, d]);
+        const eye = b.constant(matrix(d, d, (i, j) => (i === j ? 1 : 0)), [d, d]);
+        const diag = b.add(b.softplus(diagRaw), b.scalar(MIN_DERIVATIVE));
+        const strictA = b.mul(lower, strictLower);
+        const strictC = b.mul(upper, strictUpper);
+        layer.lu = {
+          strictA,
+          a: b.add(strictA, eye),
+          strictC,
+          c: b.add(strictC, b.mul(eye, diag)),
+          diag,
+          bias,
+          logdet: b.reduceSum(b.log(diag), 0),
+        };
+      }
+      this.layers.push(layer);
+    }
+  }
+
+  /** Conditioner: residual net on (identity features, context) → unnormalised widths, heights, derivatives. */
+  private conditioner(l: Coupling, u: Val, ctx: Val): { w: Val; h: Val; d: Val } {
+    const b = this.b;
+    let h = b.add(b.matmul(ctx, l.wctx), l.bin);
+    if (l.win) h = b.add(h, b.matmul(b.matmul(u, l.pickId!), l.win));
+    for (const r of l.blocks) {
+      let t = b.add(b.matmul(b.relu(h), r.w1), r.b1);
+      t = b.add(b.matmul(b.relu(t), r.w2), r.b2);
+      h = b.add(h, b.mul(t, b.sigmoid(b.add(b.matmul(ctx, r.wg), r.bg))));
+    }
+    const k = this.k;
+    // nflows scales the bin logits by 1/√hidden so the initial spline is close to the identity.
+    const scale = b.scalar(1 / Math.sqrt(this.cfg.hidden));
+    const w = b.reshape(b.mul(b.add(b.matmul(h, l.ww), l.bw), scale), [-1, k], ['B', k]);
+    const hh = b.reshape(b.mul(b.add(b.matmul(h, l.wh), l.bh), scale), [-1, k], ['B', k]);
+    const d = b.reshape(b.add(b.matmul(h, l.wd), l.bd), [-1, k - 1], ['B', k - 1]);
+    return { w, h: hh, d };
+  }
+
+  /** Knot positions [N, K+1] on [−B, B] from unnormalised bin sizes (softmax with a minimum bin size). */
+  private knots(raw: Val): Val {
+    const b = this.b;
+    const k = this.k;
+    const e = b.exp(b.sub(raw, b.emit('ReduceMax', [raw], ['B', 1], raw.type, { axes: { kind: 'ints', value: [1] }, keepdims: { kind: 'int', value: 1 } })));
+    const soft = b.div(e, b.reduceSum(e, 1, true));
+    const sizes = b.add(b.mul(soft, b.scalar(1 - MIN_BIN * k)), b.scalar(MIN_BIN));
+    return b.sub(b.mul(b.matmul(sizes, this.consts.cum), b.scalar(2 * this.bound)), b.scalar(this.bound));
+  }
+
+  /** The rational-quadratic spline (or its inverse) of u [N,1]; identity outside [−B, B]. */
+  private spline(u: Val, raw: { w: Val; h: Val; d: Val }, inverse: boolean): { out: Val; logdet: Val } {
+    const b = this.b;
+    const c = this.consts;
+    const one = b.scalar(1);
+    const inside = b.mul(b.compare('GreaterOrEqual', u, b.scalar(-this.bound)), b.compare('LessOrEqual', u, b.scalar(this.bound)));
+    const uc = b.mul(u, inside);
+    const cw = this.knots(raw.w);
+    const ch = this.knots(raw.h);
+    const wl = b.matmul(cw, c.left);
+    const hl = b.matmul(ch, c.left);
+    const widths = b.sub(b.matmul(cw, c.right), wl);
+    const heights = b.sub(b.matmul(ch, c.right), hl);
+    const deriv = b.add(b.softplus(b.add(b.matmul(raw.d, c.derivPad), c.derivEnds)), b.scalar(MIN_DERIVATIVE));
+    // One-hot bin: ge_k − ge_{k+1} with ge_k = [u ≥ left edge k] (left edges in x for the forward map, in y for the inverse).
+    const ge = b.compare('GreaterOrEqual', uc, inverse ? hl : wl);
+    const mask = b.sub(ge, b.matmul(ge, c.next));
+    const pick = (v: Val): Val => b.reduceSum(b.mul(v, mask), 1, true);
+    const [x0, w, y0, h] = [pick(wl), pick(widths), pick(hl), pick(heights)];
+    const dk = pick(b.matmul(deriv, c.left));
+    const dk1 = pick(b.matmul(deriv, c.right));
+    const delta = b.div(h, w);
+    const sum = b.sub(b.add(dk, dk1), b.mul(delta, b.scalar(2)));
+    let out: Val;
+    let logdet: Val;
+    if (!inverse) {
+      const th = b.div(b.sub(uc, x0), w);
+      const th1 = b.mul(th, b.sub(one, th));
+      const num = b.mul(h, b.add(b.mul(delta, b.mul(th, th)), b.mul(dk, th1)));
+      const den = b.add(delta, b.mul(sum, th1));
+      out = b.add(y0, b.div(num, den));
+      const omt = b.sub(one, th);
+      const dnum = b.mul(b.mul(delta, delta), b.add(b.add(b.mul(dk1, b.mul(th, th)), b.mul(b.mul(delta, b.scalar(2)), th1)), b.mul(dk, b.mul(omt, omt))));
+      logdet = b.mul(b.sub(b.log(dnum), b.mul(b.log(den), b.scalar(2))), inside);
+    } else {
+      const dy = b.sub(uc, y0);
+      const qa = b.add(b.mul(h, b.sub(delta, dk)), b.mul(dy, sum));
+      const qb = b.sub(b.mul(h, dk), b.mul(dy, sum));
+      const qc = b.neg(b.mul(delta, dy));
+      const disc = b.sub(b.mul(qb, qb), b.mul(b.mul(qa, qc), b.scalar(4)));
+      // The numerically stable root of a·θ² + b·θ + c = 0 that lies in [0, 1].
+      const root = b.div(b.mul(qc, b.scalar(2)), b.sub(b.neg(qb), b.sqrt(disc)));
+      out = b.add(b.mul(root, w), x0);
+      logdet = b.mul(out, b.scalar(0));
+    }
+    return { out: b.add(b.mul(out, inside), b.mul(u, b.sub(one, inside))), logdet };
+  }
+
+  private coupling(l: Coupling, u: Val, ctx: Val, inverse: boolean): { out: Val; logdet: Val } {
+    const b = this.b;
+    const f = l.transformed.length;
+    const raw = this.conditioner(l, u, ctx);
+    const x = b.reshape(b.matmul(u, l.pickTr), [-1, 1], ['B', 1]);
+    const s = this.spline(x, raw, inverse);
+    const tr = b.reshape(s.out, [-1, f], ['B', f]);
+    let out = b.matmul(tr, l.placeTr);
+    if (l.placeId) out = b.add(out, b.matmul(b.matmul(u, l.pickId!), l.placeId));
+    return { out, logdet: b.reduceSum(b.reshape(s.logdet, [-1, f], ['B', f]), 1) };
+  }
+
+  forward(theta: Val, ctx: Val): { z: Val; logdet: Val } {
+    const b = this.b;
+    let u = theta;
+    let logdet: Val | undefined;
+    for (const l of this.layers) {
+      const c = this.coupling(l, u, ctx, false);
+      u = c.out;
+      logdet = logdet ? b.add(logdet, c.logdet) : c.logdet;
+      if (l.lu) {
+        u = b.add(b.matmul(u, b.matmul(l.lu.a, l.lu.c)), l.lu.bias);
+        logdet = b.add(logdet, l.lu.logdet);
+      }
+    }
+    return { z: u, logdet: logdet! };
+  }
+
+  inverse(z: Val, ctx: Val): Val {
+    const b = this.b;
+    const d = this.cfg.thetaDim;
+    let y = z;
+    for (let t = this.layers.length - 1; t >= 0; t--) {
+      const l = this.layers[t]!;
+      if (l.lu) {
+        // Solve u·A·C = y − bias: first v·C = r (upper), then u·A = v (unit lower), by D sweeps each.
+        const r = b.sub(y, l.lu.bias);
+        let v = b.div(r, l.lu.diag);
+        for (let i = 1; i < d; i++) v = b.div(b.sub(r, b.matmul(v, l.lu.strictC)), l.lu.diag);
+        let u = v;
+        for (let i = 1; i < d; i++) u = b.sub(v, b.matmul(u, l.lu.strictA));
+        y = u;
+      }
+      y = this.coupling(l, y, ctx, true).out;
+    }
+    return y;
+  }
+}
