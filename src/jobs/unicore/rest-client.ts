@@ -45,6 +45,7 @@ export class TransientError extends BackendError {}
  */
 export class UnicoreClient {
   readonly base: string;
+  private readonly origin: string;
   private readonly http: AxiosInstance;
   private readonly agent: Agent;
   private session: string | null = null;
@@ -57,6 +58,7 @@ export class UnicoreClient {
       throw new BackendError(`UNICORE URL ${opts.url} is not https — fix: use the site's https://.../rest/core URL (credentials must not travel in clear text)`);
     }
     this.base = opts.url.replace(/\/+$/, '');
+    this.origin = new URL(this.base).origin;
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: 8,
@@ -79,6 +81,10 @@ export class UnicoreClient {
 
   /** One REST call with the session/432 handling and, when idempotent, retries with backoff. */
   async request(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
+    // URLs come from the server (Location, _links); credentials must only ever go to the site itself.
+    if (new URL(url).origin !== this.origin) {
+      throw new BackendError(`UNICORE handed out ${url}, which is not on ${this.origin} — fix: check the site URL; hpcinv sends credentials only to the configured host`);
+    }
     let delay = this.initialBackoffMs;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Backend, BackendHints, ChunkAttempt, JobState, SubmittedTask } from '../backend.js';
 import { BackendError, InputError } from '../../errors.js';
 import { RunDir } from '../../store/run-dir.js';
@@ -13,8 +13,17 @@ import { TransientError, UnicoreClient } from './rest-client.js';
 import type { UnicoreSettings } from './settings.js';
 import { mapLimit } from './map-limit.js';
 
-/** What `hpcinv task` reads from the run directory: uploaded into every job's working directory. */
-const TASK_INPUTS = (run: RunDir) => [run.experiment, run.theta, run.plan];
+/**
+ * What `hpcinv task` reads from the run directory, uploaded into every job's working directory: the frozen
+ * experiment, θ, the plan, and `inputs/` (connectome files the run carries).
+ */
+function taskInputs(run: RunDir): string[] {
+  const inputsDir = join(run.root, 'inputs');
+  const extra = existsSync(inputsDir)
+    ? readdirSync(inputsDir, { recursive: true, encoding: 'utf8' }).map((f) => join(inputsDir, f)).filter((f) => statSync(f).isFile())
+    : [];
+  return [run.experiment, run.theta, run.plan, ...extra.sort()];
+}
 
 /** Submissions tried per chunk attempt when the answer is lost; each retry first looks the job up by tag. */
 const SUBMIT_TRIES = 4;
@@ -69,7 +78,7 @@ export class UnicoreBackend implements Backend, BackendHints {
 
   async stageIn(runDir: string): Promise<void> {
     const run = new RunDir(runDir);
-    for (const f of TASK_INPUTS(run)) {
+    for (const f of [run.experiment, run.theta, run.plan]) {
       if (!existsSync(f)) throw new InputError(`${f} is missing — fix: create the run with \`hpcinv sample\` and plan it before submitting`);
     }
     this.ensureRunId(run);
@@ -80,14 +89,14 @@ export class UnicoreBackend implements Backend, BackendHints {
     const runId = this.peekRunId(new RunDir(runDir));
     const docs = attempts.map((a) => JSON.stringify(this.template.render(this.settings, runId, a), null, 2));
     return `# unicore backend: ${attempts.length} job(s) to ${this.settings.url}, each with inputs ` +
-      `experiment.yaml, theta.arrow, plan.json uploaded before start\n${docs.join('\n')}\n`;
+      `${taskInputs(new RunDir(runDir)).map((f) => relative(runDir, f)).join(', ')} uploaded before start\n${docs.join('\n')}\n`;
   }
 
   async submit(runDir: string, attempts: ChunkAttempt[]): Promise<SubmittedTask[]> {
     const run = new RunDir(runDir);
     const runId = this.ensureRunId(run);
     const jobsUrl = await this.connect();
-    const inputs = TASK_INPUTS(run).map((f) => ({ name: relative(run.root, f), data: readFileSync(f) }));
+    const inputs = taskInputs(run).map((f) => ({ name: relative(run.root, f), data: readFileSync(f) }));
     return mapLimit(attempts, this.settings.parallelRequests, async (a) => {
       const url = await this.ensureJob(jobsUrl, runId, a);
       this.known.set(a.chunk, { url, attempt: a });

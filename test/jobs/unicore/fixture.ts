@@ -13,7 +13,8 @@ export const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 export function makeRun(server: RunningUnicoreServer, opts: { count: number; chunkSize: number; backend?: Record<string, unknown> }): string {
   const dir = mkdtempSync(join(tmpdir(), 'hpcinv-uc-sweep-'));
   const experiment = {
-    connectome: { source: 'tvb:68', zeroDiagonal: true, normalise: 'max', speed: 3.0 },
+    // a connectome file (not the bundled one), so the run's inputs/ must travel to the jobs too
+    connectome: { source: join(process.cwd(), 'data', 'connectivity', 'connectivity_68.zip'), zeroDiagonal: true, normalise: 'max', speed: 3.0 },
     model: { eta: -4.6, J: 14.5, Delta: 0.7, tau: 1.0 },
     coupling: { a: 1.0 },
     integrator: { dt: 0.01, nsig: [0.035, 0.07], rng: 'fast' },
@@ -22,7 +23,7 @@ export function makeRun(server: RunningUnicoreServer, opts: { count: number; chu
     timeUnitMs: 10,
     monitors: { transient: 0, tavg: { period: 0.1 }, balloon: { trMs: 2000 } },
     parameters: [{ path: 'coupling.a', prior: { kind: 'uniform', low: 0.1, high: 1.2 } }],
-    features: {},
+    features: { compute: ['fc_sum'] },
     simulations: { design: 'prior', count: opts.count, seed: 42 },
     sweep: { chunkSize: opts.chunkSize, batchSize: 2, maxAttempts: 3 },
     backend: {

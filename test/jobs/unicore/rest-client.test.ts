@@ -95,6 +95,14 @@ describe('UNICORE REST client', () => {
     expect(() => new UnicoreClient({ url: server.url.replace('https', 'http'), credentials: basic() })).toThrow(/not https/);
   });
 
+  test('credentials go only to the configured host, whatever URL the server hands out', async () => {
+    const c = client();
+    const n = server.requests.length;
+    await expect(new UnicoreJobs(c).properties('https://evil.example:443/x/rest/core/jobs/1')).rejects.toThrow(/not on https:\/\/127\.0\.0\.1:\d+ — fix/);
+    expect(server.requests.length).toBe(n);
+    c.close();
+  });
+
   test('anonymous access (a server that ignores the credentials) is not taken for success', async () => {
     const c = client({ credentials: { kind: 'bearer', token: 'wrong' } });
     await expect(new UnicoreJobs(c).whoAmI()).rejects.toThrow(/403/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startUnicoreServer, type RunningUnicoreServer } from '../../../src/unicore-server/server.js';
@@ -56,6 +56,8 @@ describe('whole sweeps through the UNICORE test server', () => {
     const tagged = [...server.jobs.jobs.values()].filter((j) => j.tags.includes(`hpcinv-${runId}`));
     expect(tagged).toHaveLength(3);
     expect(tagged.every((j) => j.status === 'SUCCESSFUL')).toBe(true);
+    // the run's connectome file travelled into each job's working directory
+    for (const j of tagged) expect(existsSync(join(j.storage.root, 'inputs', 'connectivity_68.zip'))).toBe(true);
   });
 
   test('with injected faults (lost submit answer, 503s, dropped polls, expired session, a failing node) the dataset is still complete and no chunk is submitted twice', async () => {
