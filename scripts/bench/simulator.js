@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Simulator benchmark (issue 2): TVB's standard case — connectivity_76, speed 3 mm/ms, dt 0.005 ms,
+// nsig (0.01, 0.02), temporal average 0.1 ms — single simulation, batches, no delays, connectivity_998,
+// and a straightforward dense implementation of the same scheme (NbMPR-like: dense sum over all j with a
+// delayed read per connection and step) measured in the same run as the baseline.
+// Each case runs in its own child process (its own peak RSS); times are medians over repetitions, as
+// wall and CPU time (CPU time is steadier when other processes share the cores).
+// Prints one JSON document. Env: BENCH_MS (simulated ms per repetition, default 200), BENCH_REPS (3).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const dist = new URL('../../dist/', import.meta.url);
+const { loadConnectome, nonZeroCount, integerDelays } = await import(new URL('connectome/index.js', dist));
+const { prepareSimulation, simulateBatch, defaultParameterSet } = await import(new URL('simulator/index.js', dist));
+
+const c998 = '/work/shared/data/connectivity/connectivity_998.zip';
+const simMs = Number(process.env.BENCH_MS ?? 200);
+const reps = Number(process.env.BENCH_REPS ?? 3);
+
+function spec(connectome, speed, duration, nsig = true) {
+  return {
+    connectome,
+    speed,
+    dt: 0.005,
+    duration,
+    timeUnitMs: 1,
+    history: { kind: 'constant', r: 0.1, V: -2 },
+    rng: 'fast',
+    monitors: { transient: 0, tavg: { period: 0.1 } },
+    nsig,
+  };
+}
+const params = (nsig = [0.01, 0.02]) => ({ ...defaultParameterSet(), nsig });
+
+/**
+ * The baseline: one simulation, float64, the same Heun scheme and monitor, written the plain way —
+ * a dense double loop over all N×N weights every step reading `hist[j][(k-1-d) mod H]`, like TVB's
+ * NbMPR kernel. Noise from the same generator kind so only the coupling/update code differs.
+ */
+function denseBaseline(connectome, speed, duration, nsig, seed) {
+  const n = connectome.n;
+  const dt = 0.005;
+  const d = integerDelays(connectome, speed, dt);
+  let H = 0;
+  for (const x of d) H = Math.max(H, x);
+  H += 2;
+  const w = connectome.weights;
+  const hr = new Float64Array(n * H).fill(0.1);
+  const r = new Float64Array(n).fill(0.1);
+  const V = new Float64Array(n).fill(-2);
+  const rn = new Float64Array(n);
+  const Vn = new Float64Array(n);
+  const z = new Float64Array(2 * n);
+  const { createRandom } = globalThis.__rng;
+  const rng = createRandom('fast', seed);
+  const sr = Math.sqrt(2 * nsig[0] * dt);
+  const sv = Math.sqrt(2 * nsig[1] * dt);
+  const nSteps = Math.ceil(duration / dt - 1e-9);
+  const tavg = new Float64Array(n);
+  const out = [];
+  for (let k = 1; k <= nSteps; k++) {
+    rng.fillNormal(z, 0, 2 * n);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) {
+        let slot = (k - 1 - d[i * n + j]) % H;
+        if (slot < 0) slot += H;
+        acc += w[i * n + j] * hr[j * H + slot];
+      }
+      const c = 0.00390625 * acc;
+      const r0 = r[i];
+      const V0 = V[i];
+      const xr = sr * z[i];
+      const xv = sv * z[n + i];
+      const dr0 = 1 / Math.PI + 2 * V0 * r0;
+      const dV0 = V0 * V0 - Math.PI * Math.PI * r0 * r0 - 5 + 15 * r0 + c;
+      const ri = Math.max(r0 + dt * dr0 + xr, 0);
+      const Vi = V0 + dt * dV0 + xv;
+      const dr1 = 1 / Math.PI + 2 * Vi * ri;
+      const dV1 = Vi * Vi - Math.PI * Math.PI * ri * ri - 5 + 15 * ri + c;
+      rn[i] = Math.max(r0 + (dt / 2) * (dr0 + dr1) + xr, 0);
+      Vn[i] = V0 + (dt / 2) * (dV0 + dV1) + xv;
+    }
+    for (let i = 0; i < n; i++) {
+      r[i] = rn[i];
+      V[i] = Vn[i];
+      hr[i * H + (k % H)] = rn[i];
+      tavg[i] += rn[i];
+    }
+    if (k % 20 === 0) {
+      out.push(Float64Array.from(tavg, (x) => x / 20));
+      tavg.fill(0);
+    }
+  }
+  return out;
+}
+
+function timed(fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = fn();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wallMs: wall, cpuMs: (c.user + c.system) / 1000, result };
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Child process: one case, printed as JSON. */
+async function runCase(name) {
+  globalThis.__rng = await import(new URL('simulator/rng.js', dist));
+  const c76 = loadConnectome('tvb:76');
+  const cases = {
+    single: () => ({ conn: c76, speed: 3, B: 1 }),
+    batch8: () => ({ conn: c76, speed: 3, B: 8 }),
+    batch16: () => ({ conn: c76, speed: 3, B: 16 }),
+    nodelaySingle: () => ({ conn: c76, speed: Infinity, B: 1 }),
+    nodelayBatch8: () => ({ conn: c76, speed: Infinity, B: 8 }),
+    dense: () => ({ conn: c76, speed: 3, B: 1, baseline: true }),
+    denseNodelay: () => ({ conn: c76, speed: Infinity, B: 1, baseline: true }),
+    single998: () => ({ conn: loadConnectome(c998), speed: 3, B: 1, ms: Math.min(simMs, 20) }),
+    single1000ms: () => ({ conn: c76, speed: 3, B: 1, ms: 1000, reps: 1 }),
+  };
+  const cs = cases[name]();
+  const ms = cs.ms ?? simMs;
+  const nSteps = Math.ceil(ms / 0.005 - 1e-9);
+  const times = [];
+  for (let rep = 0; rep < (cs.reps ?? reps); rep++) {
+    if (cs.baseline) times.push(timed(() => denseBaseline(cs.conn, cs.speed, ms, [0.01, 0.02], rep + 1)));
+    else {
+      const setup = prepareSimulation(spec(cs.conn, cs.speed, ms));
+      times.push(timed(() => simulateBatch(setup, Array.from({ length: cs.B }, () => params()), Array.from({ length: cs.B }, (_, q) => rep * 100 + q + 1))));
+    }
+  }
+  const per = (t) => (t * 1000) / nSteps / cs.B;
+  return {
+    regions: cs.conn.n,
+    nonZeroWeights: nonZeroCount(cs.conn),
+    simulations: cs.B,
+    simulatedMs: ms,
+    steps: nSteps,
+    repetitions: times.length,
+    usPerStepPerSimWall: per(median(times.map((t) => t.wallMs))),
+    usPerStepPerSimCpu: per(median(times.map((t) => t.cpuMs))),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** Deterministic agreement of the baseline with the simulator (so the ratio compares like with like). */
+function agreement() {
+  const c76 = loadConnectome('tvb:76');
+  const base = denseBaseline(c76, 3, 20, [0, 0], 1);
+  const [res] = simulateBatch(prepareSimulation(spec(c76, 3, 20)), [params([0, 0])], [1]);
+  let d = 0;
+  base.forEach((row, s) => row.forEach((x, i) => (d = Math.max(d, Math.abs(x - res.tavg.r.data[s * 76 + i])))));
+  return d;
+}
+
+if (process.argv[2] === '--case') {
+  process.stdout.write(JSON.stringify(await runCase(process.argv[3])));
+} else {
+  globalThis.__rng = await import(new URL('simulator/rng.js', dist));
+  const load0 = loadavg();
+  const names = ['single', 'dense', 'batch8', 'batch16', 'nodelaySingle', 'denseNodelay', 'nodelayBatch8', 'single1000ms'];
+  if (existsSync(c998)) names.push('single998');
+  const results = {};
+  for (const name of names) {
+    process.stderr.write(`  simulator: ${name}\n`);
+    results[name] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+  }
+  const ratio = (a, b, k) => results[b][k] / results[a][k];
+  console.log(
+    JSON.stringify(
+      {
+        case: 'connectivity_76, speed 3 mm/ms, dt 0.005 ms, nsig (0.01, 0.02), TemporalAverage 0.1 ms, fast RNG',
+        simulatedMsPerRepetition: simMs,
+        loadAverageBeforeAfter: [load0, loadavg()].map((l) => l.map((x) => +x.toFixed(2))),
+        baselineMaxAbsDiffDeterministic20ms: agreement(),
+        results,
+        speedupOverDenseBaseline: {
+          delayCpu: ratio('single', 'dense', 'usPerStepPerSimCpu'),
+          delayWall: ratio('single', 'dense', 'usPerStepPerSimWall'),
+          nodelayCpu: ratio('nodelaySingle', 'denseNodelay', 'usPerStepPerSimCpu'),
+          batch16PerSimSpeedupOverSingleCpu: ratio('batch16', 'single', 'usPerStepPerSimCpu'),
+        },
+        targets: { singleUsPerStep: 2, batchUsPerStepPerSim: 0.5, tvbNumbaUsPerStep: 16 },
+        notes: existsSync(c998) ? [] : [`${c998} not found: connectivity_998 skipped`],
+      },
+      null,
+      2,
+    ),
+  );
+}
