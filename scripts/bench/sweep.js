@@ -71,7 +71,9 @@ const tiny = readFileSync(starterPath(), 'utf8')
   .replace(/count: 1000 /, `count: ${chunks} `)
   .replace(/^duration: .*$/m, 'duration: 1')
   .replace(/  balloon:\n    trMs: 2000.*\n/, '')
-  .replace(/^features: \{\}$/m, 'features: {}');
+  .replace(/source: \{ monitor: balloon \}/, 'source: { monitor: tavg, variable: r }')
+  .replace(/compute: \[fc_sum, fcd_sum, homotopic_fc\]/, 'compute: [fc_sum, region_mean]')
+  .replace(/  fcd: \{ window: 5, step: 1 \}.*\n/, '');
 const o = await sweep(tiny, 'overhead', 1);
 const sumTask = o.taskWall.reduce((s, x) => s + x, 0);
 const sumCompute = o.compute.reduce((s, x) => s + x, 0);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { simulationShape } from './simulation.js';
 import { parseParameterPath } from './parameter-path.js';
 import { parametersSchema } from '../prior/index.js';
-import { featuresSchema } from '../task/features.js';
+import { featuresSchema } from '../features/schema.js';
 import { simulationsSchema, sweepSchema, backendSchema } from './sweep-sections.js';
 import { InputError } from '../errors.js';
 

@@ -3,6 +3,7 @@ import { checkChunk } from './done-marker.js';
 import { foldManifest, readManifest, type AttemptView } from './manifest.js';
 import { readPlan } from './plan-file.js';
 import type { RunDir } from './run-dir.js';
+import { InputError } from '../errors.js';
 
 export type ChunkStatus = 'done' | 'running' | 'failed' | 'missing' | 'corrupt';
 
@@ -32,6 +33,7 @@ export interface RunReport {
 
 /** What the files say about every chunk (done-markers decide; the manifest explains the rest). */
 export function runReport(run: RunDir): RunReport {
+  if (!run.exists()) throw new InputError(`${run.root} is not a run directory (no experiment.yaml + theta.arrow) — fix: check the path, or create the run with \`hpcinv sample <experiment.yaml> ${run.root}\``);
   const plan = readPlan(run);
   const attempts = foldManifest(readManifest(run));
   const counts: Record<ChunkStatus, number> = { done: 0, running: 0, failed: 0, missing: 0, corrupt: 0 };

@@ -9,9 +9,11 @@ export type SampleStatus = 'ok' | 'diverged' | 'nonfinite-features';
 
 /** Simulates batches of θ rows and turns each simulation into its feature vector. */
 export interface Engine {
-  featureNames: string[];
-  /** θ rows (b × d, row-major, columns = the run's parameter paths) → features (b × nFeatures) and a status each. */
-  run(theta: Float64Array, seeds: number[]): { features: Float64Array; status: SampleStatus[] };
+  /**
+   * θ rows (b × d, row-major, columns = the run's parameter paths) → feature names, features
+   * (b × names.length, row-major) and a status each.
+   */
+  run(theta: Float64Array, seeds: number[]): { names: string[]; features: Float64Array; status: SampleStatus[] };
 }
 
 export interface EngineOptions {
@@ -34,11 +36,9 @@ export async function createEngine(exp: Experiment, paramPaths: string[], opts: 
   if (opts.duration !== undefined) spec.duration = opts.duration;
   const setup = prepareSimulation(spec);
   const n = connectome.n;
-  const extract = opts.features === false ? { names: [] as string[], compute: () => new Float64Array(0) } : featureExtractor(exp, connectome, spec);
-  const nF = extract.names.length;
+  const extract = opts.features === false ? { compute: () => ({ names: [] as string[], values: new Float64Array(0) }) } : featureExtractor(exp, connectome);
   const d = paramPaths.length;
   return {
-    featureNames: extract.names,
     run(theta, seeds) {
       const b = seeds.length;
       const sets = [];
@@ -48,22 +48,23 @@ export async function createEngine(exp: Experiment, paramPaths: string[], opts: 
         sets.push(parameterSetOf(section, n));
       }
       const results: SimulationResult[] = simulateBatch(setup, sets, seeds, { maxBatch: exp.sweep.batchSize });
-      const features = new Float64Array(b * nF).fill(NaN);
+      // Every simulation of a run has the same output shape, so every result gives the same names;
+      // a diverged one gives NaN values (the registry sees its non-finite series).
+      const computed = results.map((res) => extract.compute(res));
+      const names = computed[0].names;
+      const nF = names.length;
+      const features = new Float64Array(b * nF);
       const status: SampleStatus[] = [];
-      results.forEach((res, i) => {
-        if (res.diverged) {
-          status.push('diverged');
-          return;
-        }
-        const values = extract.compute(res);
+      computed.forEach(({ values }, i) => {
         let finite = true;
         for (let f = 0; f < nF; f++) {
-          features[i * nF + f] = values[f];
-          if (!Number.isFinite(values[f])) finite = false;
+          const v = results[i].diverged ? NaN : values[f];
+          features[i * nF + f] = v;
+          if (!Number.isFinite(v)) finite = false;
         }
-        status.push(finite ? 'ok' : 'nonfinite-features');
+        status.push(results[i].diverged ? 'diverged' : finite ? 'ok' : 'nonfinite-features');
       });
-      return { features, status };
+      return { names, features, status };
     },
   };
 }

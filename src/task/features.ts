@@ -1,22 +1,27 @@
-import { z } from 'zod';
 import type { Connectome } from '../connectome/connectome.js';
-import type { SimulationResult, SimulationSpec } from '../simulator/index.js';
+import type { SimulationResult } from '../simulator/index.js';
 import type { Experiment } from '../experiment/schema.js';
+import { computeFeatures, type FeatureContext } from '../features/registry.js';
+import { selectSource } from '../features/source.js';
+import { pairingFromLabels } from '../features/pairing.js';
 
-// PROVISIONAL until src/features lands: region means of the balloon BOLD (or tavg r).
-export const featuresSchema = z.looseObject({}).default({});
+export interface FeatureExtractor {
+  /** Feature names and values of one simulation; a diverged (non-finite) series gives all-NaN values. */
+  compute(res: SimulationResult): { names: string[]; values: Float64Array };
+}
 
-export function featureExtractor(exp: Experiment, connectome: Connectome, spec: SimulationSpec): { names: string[]; compute(res: SimulationResult): Float64Array } {
-  void exp;
-  void spec;
-  const n = connectome.n;
+/**
+ * The experiment's `features` section applied to a simulation's monitor outputs (the series named by
+ * `features.source`). With `regionPairing: connectome` the hemispheres come from the region labels.
+ */
+export function featureExtractor(exp: Experiment, connectome: Connectome): FeatureExtractor {
+  const spec = exp.features;
+  let context: FeatureContext | undefined;
   return {
-    names: Array.from({ length: n }, (_, i) => `mean_${i}`),
     compute(res) {
-      const s = res.balloon ?? res.tavg!.r;
-      const out = new Float64Array(n);
-      for (let t = 0; t < s.nTime; t++) for (let i = 0; i < n; i++) out[i] += s.data[t * n + i] / s.nTime;
-      return out;
+      context ??= spec.regionPairing === 'connectome' ? { pairing: pairingFromLabels(connectome.labels) } : {};
+      const r = computeFeatures(selectSource(res, spec.source), spec, context);
+      return { names: r.names, values: r.values };
     },
   };
 }

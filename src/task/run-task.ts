@@ -63,7 +63,7 @@ export async function runTask(opts: TaskOptions): Promise<TaskChunkResult[]> {
       ['wall_s', out.wall],
       ['status', out.status],
     ];
-    const names = ['sample', ...paramNames, ...engine.featureNames, ...provenance.map((p) => p[0])];
+    const names = ['sample', ...paramNames, ...out.names, ...provenance.map((p) => p[0])];
     const columns: Column[] = [
       sample.slice(c.start, c.end),
       ...paramCols.map((col) => col.slice(c.start, c.end)),
@@ -90,10 +90,11 @@ function simulateChunk(
   batchSize: number,
   chunk: number,
   attempt: number,
-): { features: Float64Array[]; status: string[]; wall: Float64Array } {
+): { names: string[]; features: Float64Array[]; status: string[]; wall: Float64Array } {
   const n = end - start;
   const d = paramCols.length;
-  const features = engine.featureNames.map(() => new Float64Array(n));
+  let names: string[] = [];
+  let features: Float64Array[] = [];
   const status = new Array<string>(n);
   const wall = new Float64Array(n);
   for (let b = start; b < end; b += batchSize) {
@@ -108,6 +109,10 @@ function simulateChunk(
     const res = engine.run(theta, seeds);
     // Simulations of one batch run together: each is charged an equal share of the batch's time.
     const share = (performance.now() - t0) / 1000 / (e - b);
+    if (b === start) {
+      names = res.names;
+      features = names.map(() => new Float64Array(n));
+    }
     for (let i = b; i < e; i++) {
       const r = i - b;
       status[i - start] = res.status[r];
@@ -116,7 +121,7 @@ function simulateChunk(
     }
     injectFault(chunk, attempt);
   }
-  return { features, status, wall };
+  return { names, features, status, wall };
 }
 
 function slurmJobId(): string | undefined {

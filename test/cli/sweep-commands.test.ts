@@ -38,7 +38,7 @@ test('malformed experiment: exit 2 and the field paths on stderr; missing run: e
   expect(r.stderr).toMatch(/2 problems:\n\s+at integrator\.dt: .*fix:.*\n\s+at simulations\.count: .*fix:/);
   const s = await hpcinv(['status', join(dir, 'nowhere')]);
   expect(s.exitCode).toBe(2);
-  expect(s.stderr).toMatch(/no plan.json — fix: run `hpcinv submit/);
+  expect(s.stderr).toMatch(/is not a run directory .* — fix: /);
 });
 
 test('submit, status --json, logs; a task refuses a run made by an incompatible hpcinv version', async () => {
@@ -70,7 +70,7 @@ test('cancel stops a running sweep: the orchestrator exits, its tasks are killed
   const pidDir = new RunDir(run).backendDir('local');
   const until = Date.now() + 60_000;
   while (!(existsSync(pidDir) && readdirSync(pidDir).some((f) => f.endsWith('.pid.json')))) {
-    if (Date.now() > until) throw new Error('no task started');
+    if (Date.now() > until) throw new Error(`no task started; submit said: ${JSON.stringify(await Promise.race([sweep, 'still running']))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const c = await hpcinv(['cancel', run, '--json']);

@@ -29,12 +29,31 @@ function doneChunks(run: RunDir): number[] {
     .map((f) => Number(f.slice(6, 12)));
 }
 
+function runningUnfinished(run: RunDir): number[] {
+  const done = new Set(doneChunks(run));
+  const out: number[] = [];
+  for (const [chunk, attempts] of foldManifest(readManifest(run))) {
+    const last = attempts[attempts.length - 1];
+    const pidFile = join(run.backendDir('local'), `${last.jobId}.pid.json`);
+    if (done.has(chunk) || !last.jobId || !existsSync(pidFile)) continue;
+    try {
+      const { pid } = JSON.parse(readFileSync(pidFile, 'utf8'));
+      process.kill(pid, 0);
+      out.push(chunk);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
 test('SIGKILL the orchestrator mid-run, resume: finished chunks are kept, running tasks re-attached, every sample once', async () => {
   const dir = tempDir('kill');
   const run = new RunDir(join(dir, 'run'));
   createRun(smallExperiment(dir, { count: 6, batchSize: 1 }), run.root);
   const orchestrator = execa(cli[0], [...cli.slice(1), 'submit', run.root, '--chunk-size', '1', '--concurrency', '2'], { reject: false });
-  await waitFor(() => doneChunks(run).length >= 2, 90_000);
+  // Kill when 2 chunks are done and a task of an unfinished chunk is running (a live process with a pid file).
+  await waitFor(() => doneChunks(run).length >= 2 && runningUnfinished(run).length > 0, 90_000);
   orchestrator.kill('SIGKILL');
   const killed = await orchestrator;
   expect(killed.signal).toBe('SIGKILL');

@@ -30,7 +30,10 @@ monitors:
 parameters:
   - path: coupling.a
     prior: { kind: uniform, low: 0.1, high: 1.2 }
-features: {}
+features:
+  source: { monitor: tavg, variable: r }
+  fcd: { window: 10, step: 5 }
+  compute: [fc_sum, fcd_sum, homotopic_fc, region_mean]
 simulations: { count: ${opts.count ?? 8}, seed: ${opts.seed ?? 7} }
 sweep: { batchSize: ${opts.batchSize ?? 2}, maxAttempts: 3 }
 ${opts.extra ?? ''}`,

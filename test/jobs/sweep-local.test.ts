@@ -33,7 +33,7 @@ test('sample → submit (local) → gather gives every sample exactly once, with
   expect(Array.from(column(ds, 'sample') as Int32Array)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   expect(column(ds, 'coupling.a')).toEqual(column(readArrow(run.theta), 'coupling.a'));
   expect(Array.from(column(ds, 'chunk') as Int32Array)).toEqual([0, 0, 0, 1, 1, 1, 2]);
-  for (const name of ['attempt', 'job_id', 'host', 'wall_s', 'status']) expect(ds.names).toContain(name);
+  for (const name of ['fc_sum', 'fcd_sum', 'homotopic_fc', 'region_mean_0', 'region_mean_67', 'attempt', 'job_id', 'host', 'wall_s', 'status']) expect(ds.names).toContain(name);
   expect(new Set(column(ds, 'status') as string[])).toEqual(new Set(['ok']));
 
   const df = pl.readIPC(readFileSync(run.dataset));
@@ -55,8 +55,8 @@ test('results do not depend on chunking: the same experiment chunked 1-by-1 and 
   gather(b);
   const da = readArrow(a.dataset);
   const db = readArrow(b.dataset);
-  const features = da.names.filter((n) => n.startsWith('mean_') || n.startsWith('fc') || n.startsWith('fcd'));
-  expect(features.length).toBeGreaterThan(0);
+  const features = da.names.filter((n) => /^(fc_sum|fcd_sum|homotopic_fc|region_mean_\d+)$/.test(n));
+  expect(features).toHaveLength(3 + 68);
   for (const f of features) expect(column(da, f)).toEqual(column(db, f));
 });
 

@@ -25,7 +25,9 @@ monitors:
 parameters:
   - path: coupling.a
     prior: { kind: uniform, low: 0.1, high: 1.2 }
-features: {}
+features:
+  source: { monitor: tavg, variable: r }
+  compute: [fc_sum, region_mean]
 simulations: { count: 200, seed: 11 }
 sweep: { batchSize: 5, maxAttempts: 1, chunkSize: 10 }
 backend: ${JSON.stringify({ name: 'slurm', site, profile: { hpcinvCommand: faultWrapper, ...profile } })}

@@ -81,10 +81,11 @@ describe('UNICORE backend hooks', () => {
     await b.close();
   });
 
-  test('describe (submit --dry-run) shows the job descriptions and submits nothing', async () => {
+  test('describe (submit --dry-run) shows the job descriptions, submits nothing, needs no credentials', async () => {
     const run = fakeRun();
     const before = server.jobs.jobs.size;
-    const text = await backend('true').describe(run.root, [{ chunk: 2, attempt: 1 }]);
+    const settings = unicoreSettingsSchema.parse({ url: server.url, launcher: { command: ['hpcinv'] } });
+    const text = await new UnicoreBackend(settings, {}).describe(run.root, [{ chunk: 2, attempt: 1 }]);
     expect(text).toMatch(/"--chunk",\s*"2"/);
     expect(text).toMatch(/"haveClientStageIn": "true"/);
     expect(server.jobs.jobs.size).toBe(before);
