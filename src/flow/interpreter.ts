@@ -134,26 +134,12 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       return elementwise(a, b, (x, y) => Math.pow(x, y));
     case 'Min':
       return elementwise(a, b, (x, y) => Math.min(x, y));
-    case 'Max':
-      return elementwise(a, b, (x, y) => Math.max(x, y));
     case 'Greater':
       return elementwise(a, b, (x, y) => (x > y ? 1 : 0), 'int');
-    case 'Less':
-      return elementwise(a, b, (x, y) => (x < y ? 1 : 0), 'int');
     case 'GreaterOrEqual':
       return elementwise(a, b, (x, y) => (x >= y ? 1 : 0), 'int');
     case 'LessOrEqual':
       return elementwise(a, b, (x, y) => (x <= y ? 1 : 0), 'int');
-    case 'And':
-      return elementwise(a, b, (x, y) => (x && y ? 1 : 0), 'int');
-    case 'Where': {
-      const c = ins[2]!;
-      const dims = broadcastDims(broadcastDims(a.dims, b.dims), c.dims);
-      const [ia, ib, ic] = [broadcastIndex(a.dims, dims), broadcastIndex(b.dims, dims), broadcastIndex(c.dims, dims)];
-      const out = new Float64Array(size(dims));
-      for (let i = 0; i < out.length; i++) out[i] = a.data[ia[i]!] ? b.data[ib[i]!]! : c.data[ic[i]!]!;
-      return { dims, data: out, kind: b.kind };
-    }
     case 'Neg':
       return map(a, (v) => -v);
     case 'Abs':
@@ -184,16 +170,6 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       const idx = broadcastIndex(keptDims, a.dims);
       for (let i = 0; i < a.data.length; i++) out[idx[i]!] = Math.max(out[idx[i]!]!, a.data[i]!);
       return { dims: attr('keepdims') !== 0 ? keptDims : a.dims.filter((_, i) => !ax.includes(i)), data: out, kind: a.kind };
-    }
-    case 'CumSum': {
-      const axis = ints(b)[0]! < 0 ? ints(b)[0]! + a.dims.length : ints(b)[0]!;
-      const str = strides(a.dims)[axis]!;
-      const len = a.dims[axis]!;
-      const out = Float64Array.from(a.data);
-      for (let i = 0; i < out.length; i++) {
-        if (Math.floor(i / str) % len !== 0) out[i]! += out[i - str]!;
-      }
-      return { dims: a.dims, data: out, kind: a.kind };
     }
     case 'Unsqueeze': {
       const dims = [...a.dims];

@@ -63,9 +63,4 @@ export class Rng {
     }
     return p;
   }
-
-  /** A fresh generator derived from this one (for independent streams). */
-  fork(): Rng {
-    return new Rng(this.nextU32());
-  }
 }
