@@ -19,7 +19,7 @@ beforeAll(async () => {
   entries = [];
   await list({ file: bundle.file, onReadEntry: (e) => entries.push(e.path) });
   work = mkdtempSync(join(tmpdir(), 'hpcinv-bundle-test-'));
-});
+}, 600_000); // packing ~100 MB of dependencies takes tens of seconds on 2 busy cores
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -58,6 +58,10 @@ test('only this platform’s native onnxruntime binaries are carried', () => {
 test('the package part is what npm publishes, with the compiled CLI and the bundled deps declared', () => {
   expect(entries).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/cli/main.js', 'package/containers/Dockerfile']));
   expect(entries.some((e) => e.startsWith('package/src/') || e.startsWith('package/test/'))).toBe(false);
+  const manifest = JSON.parse(spawnSync('tar', ['-xzOf', bundle.file, 'package/package.json'], { encoding: 'utf8' }).stdout);
+  const ours = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+  expect(manifest.bundleDependencies).toEqual(Object.keys(ours.dependencies).sort());
+  expect(manifest.version).toBe(version);
 });
 
 describe('installed on a node without network', () => {
@@ -66,13 +70,18 @@ describe('installed on a node without network', () => {
 
   beforeAll(() => {
     ({ run, reference } = makeReferenceRun());
-  });
+  }, 300_000);
 
   /** Run a command with no network at all: a new, empty network namespace (root) or npm offline mode. */
   const offline = (argv: string[], cwd: string) =>
     isRoot
       ? spawnSync('unshare', ['-n', '--', ...argv], { cwd, encoding: 'utf8' })
       : spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true' } });
+
+  (isRoot ? test : test.skip)('unshare -n leaves no network interface with an address', () => {
+    const r = offline([process.execPath, '-e', 'console.log(JSON.stringify(Object.keys(require("os").networkInterfaces())))'], work);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
 
   test('npm install --offline with an empty cache, then hpcinv task reproduces the host’s chunk', () => {
     const prefix = join(work, 'npm-prefix');
@@ -95,7 +104,7 @@ describe('installed on a node without network', () => {
     expect(task.status).toBe(0);
     expect(doneMarker(run, 1)).toMatchObject({ chunk: 1, attempt: 2, rows: 1, version });
     expect(chunkValues(chunkFile(join(run, 'chunks'), 1))).toEqual(chunkValues(chunkFile(reference, 1)));
-  });
+  }, 300_000); // npm unpacks thousands of files through its cache
 
   test('plain tar extraction works as an install too (no npm on the node)', () => {
     const dir = join(work, 'extracted');

@@ -14,7 +14,7 @@ const PROVENANCE = new Set(['chunk', 'attempt', 'job_id', 'host', 'wall_s']);
 
 /**
  * A run small enough for deployment tests: the shipped starter experiment with 2 samples, one chunk
- * each, and 1 s of model time on the temporal-average monitor only. Simulated on the host with
+ * each, and 1 s of model time on the temporal-average monitor only (features computed from it). Simulated on the host with
  * `hpcinv submit` (local backend), so every chunk has a reference output. Returns the run directory
  * and a copy of its chunk outputs as the host made them.
  */
@@ -22,7 +22,8 @@ export function makeReferenceRun(): { run: string; reference: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hpcinv-deploy-'));
   const exp = parse(readFileSync(join(packageRoot, 'templates', 'experiments', 'starter.yaml'), 'utf8'));
   exp.duration = 100;
-  exp.monitors = { transient: 0, tavg: exp.monitors.tavg };
+  exp.monitors = { transient: 0, tavg: { period: 1 } };
+  exp.features = { ...exp.features, source: { monitor: 'tavg', variable: 'r' }, fcd: { window: 10, step: 2 } };
   exp.simulations.count = 2;
   exp.sweep = { chunkSize: 1, batchSize: 1, maxAttempts: 1 };
   writeFileSync(join(dir, 'tiny.yaml'), stringify(exp));

@@ -43,7 +43,7 @@ describeImage('the hpcinv image (podman, registry-free base)', () => {
     expect(build.stdout.trim().split('\n').at(-1)).toBe(TAG);
     // the image's user owns nothing on the host: give it the run directory, as a site's user would own theirs
     chownTree(join(runDir, '..'), UID);
-  });
+  }, 600_000); // bundle + reference run + image build: minutes on 2 busy cores
 
   afterAll(() => {
     run('podman', ['rmi', '-f', TAG]);
