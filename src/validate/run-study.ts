@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { HpcinvError, InputError } from '../errors.js';
+import { renderReport } from '../diagnostics/report.js';
+import type { CellSummary, StudySummary } from '../diagnostics/study-summary.js';
+import { createRun } from '../experiment/create-run.js';
+import { loadExperimentFile } from '../experiment/load.js';
+import type { Experiment } from '../experiment/schema.js';
+import type { TrainOptions } from '../inference/train-loop.js';
+import { submitRun } from '../jobs/sweep.js';
+import { priorFromSpec, type ParameterSpec } from '../prior/index.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { gather } from '../store/gather.js';
+import { RunDir } from '../store/run-dir.js';
+import { evaluateStudy } from './evaluate.js';
+import { splitStudyData } from './study-data.js';
+import { parseBudgets, parseFeatureSets } from './study-options.js';
+
+/**
+ * `hpcinv validate`: one run directory holds every simulation of the study (largest budget + held-out
+ * cases), simulated through the experiment's backend by the ordinary sweep (so an interrupted study
+ * resumes where it stopped); then one posterior per (budget, feature set) is trained and evaluated, and
+ * the report is written.
+ *
+ *   <study>/experiment.yaml   the experiment with simulations.count = max budget + test cases
+ *   <study>/sims/             the run directory (θ, chunks, dataset.arrow)
+ *   <study>/report/index.html the self-contained report; report/summary.json every number in it
+ */
+export interface ValidateOptions {
+  experiment: string;
+  study: string;
+  budgets: number[];
+  featureSets: string[];
+  test: number;
+  posteriorSamples: number;
+  seed: number;
+  backend?: string;
+  concurrency?: number;
+  chunkSize?: number;
+  train?: TrainOptions;
+  /** No progress output. */
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ValidateResult {
+  study: string;
+  report: string;
+  summaryFile: string;
+  seconds: { simulate: number; trainAndEvaluate: number; total: number };
+  summary: StudySummary;
+}
+
+const CONNECTOME_FILES = ['source', 'weights', 'tractLengths', 'labels'] as const;
+
+/** The study's experiment: the user's with the study's simulation count, connectome files made absolute. */
+function studyExperiment(exp: Experiment, experimentPath: string, count: number): Experiment {
+  const base = dirname(resolve(experimentPath));
+  const connectome = { ...exp.connectome };
+  for (const key of CONNECTOME_FILES) {
+    const ref = connectome[key];
+    if (ref !== undefined && !/^tvb:/.test(ref) && !isAbsolute(ref)) connectome[key] = resolve(base, ref);
+  }
+  return { ...exp, connectome, simulations: { ...exp.simulations, count } };
+}
+
+export async function runValidation(opts: ValidateOptions): Promise<ValidateResult> {
+  const t0 = performance.now();
+  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const exp = loadExperimentFile(opts.experiment);
+  if (exp.simulations.design !== 'prior') {
+    throw new InputError(`${opts.experiment}: validation needs simulations.design: prior (θ drawn from the prior), not ${exp.simulations.design} — fix: set design: prior`);
+  }
+  if (!Number.isInteger(opts.test) || opts.test < 2) throw new InputError(`--test ${opts.test}: need at least 2 held-out cases (100 or more for calibration) — fix: e.g. --test 100`);
+  if (!Number.isInteger(opts.posteriorSamples) || opts.posteriorSamples < 10) throw new InputError(`--samples ${opts.posteriorSamples}: need at least 10 posterior samples per case — fix: e.g. --samples 1000`);
+  const featureSets = parseFeatureSets(opts.featureSets, exp.features.compute as string[]);
+  const parameters = exp.parameters as ParameterSpec[];
+  const prior = priorFromSpec(parameters);
+  const budgets = parseBudgets(opts.budgets);
+  const pool = budgets[budgets.length - 1]!;
+  const count = pool + opts.test;
+
+  const study = resolve(opts.study);
+  mkdirSync(study, { recursive: true });
+  const experimentPath = join(study, 'experiment.yaml');
+  writeFileAtomic(experimentPath, `# hpcinv validate: ${resolve(opts.experiment)} with ${pool} training + ${opts.test} held-out simulations\n${stringify(studyExperiment(exp, opts.experiment, count))}`);
+  const sims = join(study, 'sims');
+  const created = createRun(experimentPath, sims);
+  log(`${created.created ? 'created' : 'resuming'} ${sims}: ${count} simulations (${pool} for training, ${opts.test} held out)`);
+
+  const sub = await submitRun(sims, { backend: opts.backend, concurrency: opts.concurrency, chunkSize: opts.chunkSize, quiet: opts.quiet });
+  log(sub.summary);
+  if (sub.exitCode !== 0 || sub.done !== sub.chunks) {
+    throw new HpcinvError(`the study's simulations did not all finish: ${sub.summary}`, sub.exitCode || 1);
+  }
+  const gathered = gather(new RunDir(sims));
+  const tSim = performance.now();
+  log(`gathered ${gathered.rows} simulations (${gathered.diverged} diverged) into ${gathered.path}`);
+
+  const data = splitStudyData(gathered.path, prior.names, pool, opts.test);
+  const facts: Record<string, string | number> = {
+    experiment: resolve(opts.experiment),
+    connectome: String(exp.connectome.source ?? exp.connectome.weights ?? ''),
+    'training pool (usable / simulated)': `${data.trainTheta.length / prior.names.length} / ${pool}`,
+    'diverged simulations left out': data.droppedTrain + data.droppedTest,
+    backend: sub.backend,
+    'simulation wall time (s)': Number(((tSim - t0) / 1000).toFixed(1)),
+    seed: opts.seed,
+  };
+  const summary = await evaluateStudy(data, {
+    budgets,
+    featureSets,
+    prior,
+    posteriorSamples: opts.posteriorSamples,
+    seed: opts.seed,
+    ...(opts.train ? { train: opts.train } : {}),
+    title: `Validation of ${prior.names.join(', ')} — ${resolve(opts.experiment)}`,
+    facts,
+    onCell: (c: CellSummary, i, total) =>
+      log(`[${i}/${total}] ${c.featureSet} @ ${c.budget}: mean shrinkage ${c.perParameter.map((p) => p.meanShrinkage.toFixed(3)).join('/')}, mean z ${c.perParameter.map((p) => p.meanZ.toFixed(2)).join('/')}, SBC ${c.sbcCalibrated ? 'ok' : 'MISCALIBRATED'} (train ${c.trainSeconds?.toFixed(1)} s)`),
+  });
+  const tEnd = performance.now();
+  summary.facts['train + evaluate wall time (s)'] = Number(((tEnd - tSim) / 1000).toFixed(1));
+  summary.facts['study wall time (s)'] = Number(((tEnd - t0) / 1000).toFixed(1));
+
+  const reportDir = join(study, 'report');
+  mkdirSync(reportDir, { recursive: true });
+  const summaryFile = join(reportDir, 'summary.json');
+  const report = join(reportDir, 'index.html');
+  writeFileAtomic(summaryFile, JSON.stringify(summary));
+  writeFileAtomic(report, await renderReport(summary));
+  return {
+    study,
+    report,
+    summaryFile,
+    seconds: { simulate: (tSim - t0) / 1000, trainAndEvaluate: (tEnd - tSim) / 1000, total: (tEnd - t0) / 1000 },
+    summary,
+  };
+}
