@@ -120,7 +120,7 @@ export function resolveUnicoreSettings(raw: Record<string, unknown>): UnicoreSet
   const parsed = unicoreSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.length ? `backend.${issue.path.join('.')}: ` : '';
+    const where = issue.path.length && !issue.message.startsWith('backend.') ? `backend.${issue.path.join('.')}: ` : '';
     throw new InputError(`${where}${issue.message}${issue.message.includes('fix:') ? '' : ' — fix: see docs/unicore.md for the backend settings'}`);
   }
   return parsed.data;

@@ -49,7 +49,7 @@ export class UnicoreBackend implements Backend, BackendHints {
   readonly lostGraceMs: number;
   /** Outputs are downloaded before the lifecycle looks, so a completed job's files are final at once. */
   readonly completionGraceMs = 0;
-  private readonly jobs: UnicoreJobs;
+  private api: UnicoreJobs | null = null;
   private readonly template: JobTemplate;
   private jobsUrl: string | null = null;
   private readonly known = new Map<number, KnownJob>();
@@ -57,23 +57,29 @@ export class UnicoreBackend implements Backend, BackendHints {
 
   constructor(
     private readonly settings: UnicoreSettings,
-    env: NodeJS.ProcessEnv = process.env,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.maxPollIntervalMs = settings.pollMaxSeconds * 1000;
     this.lostGraceMs = settings.lostGraceSeconds * 1000;
     this.template = new JobTemplate(settings.template);
+  }
+
+  /** The REST client, made on first use so that `submit --dry-run` needs neither credentials nor the CA. */
+  private get jobs(): UnicoreJobs {
+    if (this.api) return this.api;
     let ca: string | undefined;
-    if (settings.caBundle) {
+    if (this.settings.caBundle) {
       try {
-        ca = readFileSync(settings.caBundle, 'utf8');
+        ca = readFileSync(this.settings.caBundle, 'utf8');
       } catch (err) {
-        throw new InputError(`cannot read the CA bundle ${settings.caBundle}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} — fix: set backend.caBundle to the site CA's PEM file`);
+        throw new InputError(`cannot read the CA bundle ${this.settings.caBundle}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} — fix: set backend.caBundle to the site CA's PEM file`);
       }
     }
-    this.jobs = new UnicoreJobs(new UnicoreClient({
-      url: settings.url, credentials: loadCredentials(env, settings.credentialsFile), ca,
-      timeoutMs: settings.requestTimeoutSeconds * 1000, retries: settings.retries,
+    this.api = new UnicoreJobs(new UnicoreClient({
+      url: this.settings.url, credentials: loadCredentials(this.env, this.settings.credentialsFile), ca,
+      timeoutMs: this.settings.requestTimeoutSeconds * 1000, retries: this.settings.retries,
     }));
+    return this.api;
   }
 
   async stageIn(runDir: string): Promise<void> {
@@ -148,7 +154,7 @@ export class UnicoreBackend implements Backend, BackendHints {
   }
 
   async close(): Promise<void> {
-    this.jobs.client.close();
+    this.api?.client.close();
   }
 
   private async connect(): Promise<string> {

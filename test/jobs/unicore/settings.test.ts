@@ -42,7 +42,7 @@ describe('UNICORE backend settings', () => {
 
   test('bad settings name the field and the fix', () => {
     expect(() => resolveUnicoreSettings({ name: 'unicore' })).toThrow(/backend.url is missing — fix/);
-    expect(() => resolveUnicoreSettings({ url: 'http://h/S/rest/core' })).toThrow(/backend.url: backend.url must be https/);
+    expect(() => resolveUnicoreSettings({ url: 'http://h/S/rest/core' })).toThrow(/^backend.url must be https/);
     expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', runtime: 'soon' })).toThrow(/runtime: 30min/);
     expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', launcher: { container: { runtime: 'docker', image: 'x' } } })).toThrow(/launcher/);
     expect(() => resolveUnicoreSettings({ site: 'no-such-site' })).toThrow(/no UNICORE site profile "no-such-site" .* — fix: create one/);
