@@ -13,8 +13,9 @@
  *
  * Library:
  *   const names = featureNames(spec, { nTime, nRegions, samplePeriodMs }, context);  // before simulating
+ *   const extractor = createFeatureExtractor(spec, { nTime, nRegions, samplePeriodMs }, context);
  *   const series = selectSource(simulationResult, spec.source);
- *   const { names, values, nonFinite } = computeFeatures(series, spec, context);
+ *   const { values, nonFinite } = extractor.compute(series);   // or computeFeatures(series, spec, context)
  *   context = { pairing }: for regionPairing connectome, e.g. pairingFromLabels(connectome.labels).
  *
  * Kinds: fc_sum, homotopic_fc, fcd_sum, fcd_var, fcd_var_ov, fcd_inter_var_ov, fcd_stack_std_inter,
@@ -26,7 +27,15 @@
  * fcdVariance, fcdVarianceWithZeros, interHemisphericStack, interStackStd, fcdInterDistantPairs,
  * regionStatistic, removeTransient, halvesPairing, pairingFromLabels.
  */
-export { computeFeatures, featureNames, type FeatureContext, type FeatureResult, type SeriesShape } from './registry.js';
+export {
+  computeFeatures,
+  createFeatureExtractor,
+  featureNames,
+  type FeatureContext,
+  type FeatureExtractor,
+  type FeatureResult,
+  type SeriesShape,
+} from './registry.js';
 export { featuresSchema, featureSourceSchema, fcdSpecSchema, transientSchema, MONITORS, type FeaturesSpec, type FeatureSource } from './schema.js';
 export { FEATURE_KINDS, SCALAR_KINDS, VECTOR_KINDS, type FeatureKind } from './kinds.js';
 export { selectSource, type RecordedSeries } from './source.js';

@@ -1,7 +1,8 @@
 /**
  * The feature registry: turns a validated `features` section into named feature vectors.
- *   featureNames(spec, shape)              → the names, known before any simulation runs
- *   computeFeatures(series, spec, context) → { names, values, nonFinite? }
+ *   featureNames(spec, shape)                       → the names, known before any simulation runs
+ *   createFeatureExtractor(spec, shape, context)    → { names, compute(series) }, prepared once per run
+ *   computeFeatures(series, spec, context)          → { names, values, nonFinite? }
  * Features appear in the order of `spec.compute`; vector kinds expand in index order.
  */
 import { InputError } from '../errors.js';
@@ -127,28 +128,52 @@ function findNonFinite(series: TimeSeries): string | undefined {
   return undefined;
 }
 
+/** Features of one experiment, prepared once for a series shape and applied to every simulation. */
+export interface FeatureExtractor {
+  readonly names: string[];
+  compute(series: TimeSeries): FeatureResult;
+}
+
+/**
+ * Validates the settings against the series shape once (throws InputError with the fix) and returns an
+ * extractor that computes the features of each simulation's series without rebuilding the names.
+ */
+export function createFeatureExtractor(spec: FeaturesSpec, shape: SeriesShape, context: FeatureContext = {}): FeatureExtractor {
+  const plan = layout(spec, shape, context);
+  return {
+    names: plan.names,
+    compute(series: TimeSeries): FeatureResult {
+      if (series.data.length !== series.nTime * series.nRegions || series.time.length !== series.nTime) {
+        throw new InputError(
+          `time series of ${series.nTime} × ${series.nRegions} has ${series.data.length} values and ${series.time.length} times — fix: pass nTime × nRegions values and nTime times`,
+        );
+      }
+      if (series.nTime !== shape.nTime || series.nRegions !== shape.nRegions) {
+        throw new InputError(
+          `the series is ${series.nTime} × ${series.nRegions} but the features were prepared for ${shape.nTime} × ${shape.nRegions} — fix: prepare the extractor for this series' shape`,
+        );
+      }
+      const values = new Float64Array(plan.names.length);
+      const nonFinite = findNonFinite(series);
+      if (nonFinite !== undefined) {
+        values.fill(NaN);
+        return { names: plan.names, values, nonFinite };
+      }
+      const cache = new Intermediates(removeTransient(series, spec.transient), spec, plan);
+      let k = 0;
+      for (const kind of spec.compute) k = writeKind(kind, cache, values, k);
+      return { names: plan.names, values };
+    },
+  };
+}
+
 /**
  * Computes the features of one series. Non-finite input gives all-NaN values and `nonFinite` (a diverged
  * simulation is a result, not an error); settings the series cannot support throw InputError.
  */
 export function computeFeatures(series: TimeSeries, spec: FeaturesSpec, context: FeatureContext = {}): FeatureResult {
-  if (series.data.length !== series.nTime * series.nRegions || series.time.length !== series.nTime) {
-    throw new InputError(
-      `time series of ${series.nTime} × ${series.nRegions} has ${series.data.length} values and ${series.time.length} times — fix: pass nTime × nRegions values and nTime times`,
-    );
-  }
-  const plan = layout(spec, { nTime: series.nTime, nRegions: series.nRegions, samplePeriodMs: samplePeriodMs(series) }, context);
-  const values = new Float64Array(plan.names.length);
-  const nonFinite = findNonFinite(series);
-  if (nonFinite !== undefined) {
-    values.fill(NaN);
-    return { names: plan.names, values, nonFinite };
-  }
-  const kept = removeTransient(series, spec.transient);
-  const cache = new Intermediates(kept, spec, plan);
-  let k = 0;
-  for (const kind of spec.compute) k = writeKind(kind, cache, values, k);
-  return { names: plan.names, values };
+  const shape = { nTime: series.nTime, nRegions: series.nRegions, samplePeriodMs: samplePeriodMs(series) };
+  return createFeatureExtractor(spec, shape, context).compute(series);
 }
 
 /** Intermediate results computed on first use and shared between the kinds that need them. */

@@ -1,5 +1,5 @@
 import { InputError } from '../../src/errors.js';
-import { computeFeatures, featureNames } from '../../src/features/registry.js';
+import { computeFeatures, createFeatureExtractor, featureNames } from '../../src/features/registry.js';
 import { featuresSchema } from '../../src/features/schema.js';
 import { selectSource } from '../../src/features/source.js';
 import { fcSum, fcUpperTriangle } from '../../src/features/fc.js';
@@ -99,5 +99,18 @@ describe('selectSource', () => {
   });
   test('a monitor that was not recorded is an input error naming the fix', () => {
     expect(() => selectSource({ tavg: { r, V } }, { monitor: 'balloon', variable: 'r' })).toThrow(/add monitors.balloon or change features.source/);
+  });
+});
+
+describe('createFeatureExtractor', () => {
+  test('prepared once, gives the same values as computeFeatures for every series of its shape', () => {
+    const spec = featuresSchema.parse({ fcd: { window: 4 }, compute: ['fc_sum', 'fcd_sum', 'region_mean'] });
+    const extractor = createFeatureExtractor(spec, { nTime: 30, nRegions: 4, samplePeriodMs: 2000 });
+    expect(extractor.names).toEqual(featureNames(spec, { nTime: 30, nRegions: 4 }));
+    for (const periodMs of [2000, 1000]) {
+      const s = series(30, 4, periodMs);
+      expect(Array.from(extractor.compute(s).values)).toEqual(Array.from(computeFeatures(s, spec).values));
+    }
+    expect(() => extractor.compute(series(31, 4))).toThrow(/prepared for 30 × 4 — fix/);
   });
 });
