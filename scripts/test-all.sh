@@ -12,6 +12,7 @@ if [ "$(id -u)" = 0 ]; then
   apt_get update -qq
   apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck openssl >/dev/null
   sh scripts/containers/install-podman.sh >/dev/null   # podman/buildah/runc for the image tests
+  bash scripts/test-cluster/cluster.sh start >&2       # single-node SLURM + slurmdbd + test sshd (test/jobs/slurm, transport)
 else
   echo "test-all: not root; assuming system packages are installed" >&2
 fi
