@@ -78,6 +78,11 @@ function layout(spec: FeaturesSpec, shape: SeriesShape, context: FeatureContext)
   }
   let nWindows = 0;
   if (spec.compute.some((k) => FCD_KINDS.has(k))) {
+    if (nRegions < 3) {
+      throw new InputError(
+        'FCD features need at least 3 regions: with 2, each window\'s FC is a single number and FCD correlations are undefined — fix: use a larger connectome or drop the fcd_* features',
+      );
+    }
     const { window, step } = spec.fcd!;
     nWindows = windowCount(nTime, window, step);
     if (nWindows <= window) {

@@ -42,6 +42,9 @@ describe('featureNames', () => {
   test('too few regions, samples or an odd region count for halves are refused with the fix', () => {
     expect(() => featureNames(featuresSchema.parse({ compute: ['fc_sum'] }), { nTime: 10, nRegions: 1 })).toThrow(/at least 2 regions/);
     expect(() => featureNames(featuresSchema.parse({ compute: ['region_mean'] }), { nTime: 1, nRegions: 3 })).toThrow(/at least 2 samples/);
+    expect(() => featureNames(featuresSchema.parse({ fcd: { window: 3 }, compute: ['fcd_sum'] }), { nTime: 30, nRegions: 2 })).toThrow(
+      /FCD features need at least 3 regions.* — fix/,
+    );
     expect(() => featureNames(featuresSchema.parse({ compute: ['homotopic_fc'] }), { nTime: 10, nRegions: 5 })).toThrow(
       /halves" needs an even number of regions \(got 5\) — fix/,
     );
