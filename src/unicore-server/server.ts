@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,7 @@ import { findStorage, requireUser, type RequestContext, type ServerState } from 
 import { localPath, storagePath } from './storage.js';
 
 export interface UnicoreServerOptions {
-  /** Where jobs, homes and the certificate live; a fresh temp dir by default. */
+  /** Where jobs, homes and the certificate live; by default a fresh temp dir, removed by `close()`. */
   stateDir?: string;
   /** 0 (default) picks a free port. The server binds 127.0.0.1 only. */
   port?: number;
@@ -110,6 +110,7 @@ function send(res: ServerResponse, reply: Reply): void {
 
 /** Starts the UNICORE/X test server over HTTPS on 127.0.0.1 with a freshly generated certificate. */
 export async function startUnicoreServer(options: UnicoreServerOptions = {}): Promise<RunningUnicoreServer> {
+  const ownStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'hpcinv-unicore-')));
   await mkdir(join(stateDir, 'tls'), { recursive: true, mode: 0o700 });
   const tls = await generateCertificate(join(stateDir, 'tls'));
@@ -198,6 +199,8 @@ export async function startUnicoreServer(options: UnicoreServerOptions = {}): Pr
       state.jobs.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A temp state dir made here goes with the server; one the caller chose is the caller's.
+      if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }

@@ -81,10 +81,7 @@ export class UnicoreJobs {
   }
 
   async workingDirectory(jobUrl: string): Promise<string> {
-    const p = await this.properties(jobUrl);
-    const href = (p?._links as Record<string, { href: string }> | undefined)?.workingDirectory?.href;
-    if (!href) throw new BackendError(`UNICORE job ${jobUrl} has no working directory link — fix: the job may have been deleted; resubmit`);
-    return href;
+    return workingDirectoryOf(jobUrl, await this.properties(jobUrl));
   }
 
   async upload(storageUrl: string, path: string, data: Buffer): Promise<void> {
@@ -100,6 +97,13 @@ export class UnicoreJobs {
     });
     return res.status === 404 ? null : Buffer.from(res.data as ArrayBuffer);
   }
+}
+
+/** The working-directory storage URL from a job's properties (`_links.workingDirectory`). */
+export function workingDirectoryOf(jobUrl: string, props: Record<string, unknown> | null): string {
+  const href = (props?._links as Record<string, { href: string }> | undefined)?.workingDirectory?.href;
+  if (!href) throw new BackendError(`UNICORE job ${jobUrl} has no working directory link — fix: the job may have been deleted; resubmit`);
+  return href;
 }
 
 function encodePath(path: string): string {

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../store/atomic.js';
 import { sha256 } from '../../store/done-marker.js';
 import { loadCredentials } from './credentials.js';
 import { attemptTag, JobTemplate } from './job-description.js';
-import { UnicoreJobs, type UnicoreStatus } from './jobs-api.js';
+import { UnicoreJobs, workingDirectoryOf, type UnicoreStatus } from './jobs-api.js';
 import { TransientError, UnicoreClient } from './rest-client.js';
 import type { UnicoreSettings } from './settings.js';
 import { mapLimit } from './map-limit.js';
@@ -106,9 +106,9 @@ export class UnicoreBackend implements Backend, BackendHints {
     return mapLimit(attempts, this.settings.parallelRequests, async (a) => {
       const url = await this.ensureJob(jobsUrl, runId, a);
       this.known.set(a.chunk, { url, attempt: a });
-      const status = await this.jobs.status(url);
-      if (status?.status === 'READY') {
-        const wd = await this.jobs.workingDirectory(url);
+      const props = await this.jobs.properties(url, ['status', '_links']);
+      if (props?.status === 'READY') {
+        const wd = workingDirectoryOf(url, props);
         for (const input of inputs) await this.jobs.upload(wd, input.name, input.data);
         await this.jobs.action(url, 'start');
       }
@@ -189,6 +189,7 @@ export class UnicoreBackend implements Backend, BackendHints {
     for (let i = 0; i < SUBMIT_TRIES; i++) {
       const existing = await this.jobs.findByTags(jobsUrl, [tag]);
       if (existing.length > 0) return existing[0];
+      if (i === 0 && a.attempt > 1) await this.dropUnstarted(jobsUrl, runId, a);
       try {
         return await this.jobs.submit(jobsUrl, this.template.render(this.settings, runId, a));
       } catch (err) {
@@ -198,6 +199,16 @@ export class UnicoreBackend implements Backend, BackendHints {
       }
     }
     throw new BackendError(`could not submit chunk ${a.chunk} attempt ${a.attempt} after ${SUBMIT_TRIES} tries: ${(lastError as Error).message}`);
+  }
+
+  /**
+   * An orchestrator that died between submitting and starting leaves its job waiting in READY forever
+   * (the lifecycle then gives the chunk a new attempt): delete such leftovers of earlier attempts.
+   */
+  private async dropUnstarted(jobsUrl: string, runId: string, a: ChunkAttempt): Promise<void> {
+    for (const url of await this.jobs.findByTags(jobsUrl, [`hpcinv-${runId}-c${a.chunk}`])) {
+      if ((await this.jobs.status(url))?.status === 'READY') await this.jobs.delete(url);
+    }
   }
 
   /** After a re-attach: the newest attempt of this chunk on the server. */

@@ -81,6 +81,20 @@ describe('UNICORE backend hooks', () => {
     await b.close();
   });
 
+  test('a never-started job of an earlier attempt (orchestrator died before start) is deleted on resubmission', async () => {
+    const run = fakeRun();
+    const b = backend('mkdir -p chunks');
+    await b.stageIn(run.root);
+    const runId = JSON.parse(readFileSync(join(run.backendDir('unicore'), 'run.json'), 'utf8')).runId;
+    const stale = await server.jobs.create(server.accounts[0], {
+      Executable: 'true', haveClientStageIn: 'true', Tags: ['hpcinv', `hpcinv-${runId}`, `hpcinv-${runId}-c0`, `hpcinv-${runId}-c0-a1`],
+    });
+    const [task] = await b.submit(run.root, [{ chunk: 0, attempt: 2 }]);
+    expect(server.jobs.jobs.has(stale.id)).toBe(false);
+    expect(server.jobs.jobs.get(task.jobId.split('/').pop()!)!.tags).toContain(`hpcinv-${runId}-c0-a2`);
+    await b.close();
+  });
+
   test('describe (submit --dry-run) shows the job descriptions, submits nothing, needs no credentials', async () => {
     const run = fakeRun();
     const before = server.jobs.jobs.size;
