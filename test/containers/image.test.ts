@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { list } from 'tar';
 import { packageRoot, version } from '../../src/version.js';
 import { launcherWords } from '../../src/jobs/unicore/job-description.js';
+import { taskCommandFor } from '../../src/jobs/slurm/job-script.js';
+import { siteSchema } from '../../src/sites/schema.js';
 import { sharedBundle } from '../bundle/shared-bundle.js';
 import { chunkFile, chunkValues, doneMarker, makeReferenceRun } from '../bundle/tiny-run.js';
 import { parseDef } from './apptainer-def.js';
@@ -54,7 +56,7 @@ describeImage('the hpcinv image (podman, registry-free base)', () => {
     const inspect = JSON.parse(run('podman', ['image', 'inspect', TAG]).stdout)[0];
     expect(inspect.Config.Labels['org.opencontainers.image.version']).toBe(version);
     expect(inspect.Config.User).toBe(`${UID}:${UID}`);
-    expect(inspect.Config.Entrypoint).toEqual(['node', '/opt/hpcinv/dist/cli/main.js', 'task']);
+    expect(inspect.Config.Entrypoint).toEqual(['/usr/local/bin/hpcinv-entrypoint']);
     const uid = run('podman', ['run', '--rm', '--entrypoint', 'node', TAG, '-e', 'process.stdout.write(String(process.getuid()))']);
     expect(uid.stdout).toBe(String(UID));
     console.log(`image build (bundle given, base cached): ${buildSeconds.toFixed(1)} s`);
@@ -86,6 +88,20 @@ describeImage('the hpcinv image (podman, registry-free base)', () => {
     expect(r.status).toBe(0);
     expect(doneMarker(runDir, 1)).toMatchObject({ chunk: 1, attempt: 3 });
     expect(chunkValues(chunkFile(join(runDir, 'chunks'), 1))).toEqual(chunkValues(chunkFile(reference, 1)));
+  });
+
+  test('the SLURM job’s Sarus command line works with the image’s entry point', () => {
+    // Sarus keeps an image's ENTRYPOINT and replaces only its CMD by the words after the image (Sarus
+    // user guide, "Image entrypoint and default arguments"), as podman does: so the job's words after
+    // the image, run here by podman with the same bind mount, are what the container gets under Sarus.
+    const site = siteSchema.parse({ container: { runtime: 'sarus', image: TAG } });
+    const words = taskCommandFor(site, runDir, []);
+    const afterImage = words.slice(words.indexOf(TAG) + 1);
+    expect(words).toContain(`--mount=type=bind,source=${runDir},destination=${runDir}`);
+    const r = run('podman', ['run', '--rm', '-v', `${runDir}:${runDir}`, TAG, ...afterImage, 'task', runDir, '--chunk', '1', '--attempt', '5']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(doneMarker(runDir, 1)).toMatchObject({ chunk: 1, attempt: 5 });
   });
 
   test('apptainer.def’s %runscript and %test work with the image’s own /bin/sh', () => {
