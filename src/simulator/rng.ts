@@ -193,8 +193,30 @@ export class XoshiroZiggurat implements RandomSource {
     }
   }
 
+  /** The ziggurat's fast path with the generator state in locals (the hot loop of every noisy step). */
   fillNormal(out: Float64Array, offset: number, count: number): void {
-    for (let k = 0; k < count; k++) out[offset + k] = this.nextNormal();
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let k = 0; k < count; k++) {
+      const m = Math.imul(s1, 5);
+      const u = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const iz = u & 127;
+      const hz = u >> 7;
+      if (Math.abs(hz) < kn[iz]) {
+        out[offset + k] = hz * wn[iz];
+      } else {
+        this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+        out[offset + k] = this.slowNormal(hz, iz);
+        s0 = this.s0; s1 = this.s1; s2 = this.s2; s3 = this.s3;
+      }
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
   }
 
   fillUniform(out: Float64Array, offset: number, count: number, lo: number, hi: number): void {
