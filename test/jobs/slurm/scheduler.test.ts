@@ -84,6 +84,16 @@ withSlurm('SlurmScheduler on the test cluster', () => {
     expect(s.calls.sbatch).toBe(1);
   });
 
+  test('sbatch calls keep to the site\'s submit rate', async () => {
+    const s = new SlurmScheduler(new LocalTransport(), { accounting: 'auto', submitsPerMinute: 120 });
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const name = unique(`rate${i}`);
+      await s.submit(script(name, 'true', '0'), cwd, name);
+    }
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000); // 3 calls at 120/min: two gaps of 0.5 s
+  });
+
   test('sbatch --test-only judges a script without submitting it', async () => {
     const s = new SlurmScheduler(new LocalTransport(), { accounting: 'auto', submitsPerMinute: 600 });
     const name = unique('testonly');

@@ -34,6 +34,15 @@ withSshd('SSH transport against the test sshd (127.0.0.1:2222, MaxSessions 10)',
     expect((await t.exec(['id', '-un'])).stdout.trim()).toBe(sshEnv.user);
   });
 
+  test('through a login shell (bash -lc) hostile words still arrive unchanged', async () => {
+    const t = open({ loginShell: true });
+    const canary = `/tmp/hpcinv-ssh-login-canary-${process.pid}`;
+    const words = hostileWords(canary);
+    const r = await t.exec(['printf', '%s\\0', ...words], { cwd: '/tmp' });
+    expect(r.stdout.split('\0').slice(0, -1)).toEqual(words);
+    expect(existsSync(canary)).toBe(false);
+  });
+
   test('exit codes, stderr, stdin and cwd come through; a missing program is 127', async () => {
     const t = open();
     const r = await t.exec(['sh', '-c', 'cat; echo oops >&2; exit 7'], { stdin: 'from stdin' });
