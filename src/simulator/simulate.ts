@@ -72,6 +72,11 @@ export function historyBytesPerSimulation(setup: SimulationSetup, couplesV: bool
 export interface BatchOptions {
   /** Largest number of simulations integrated together (memory and cache bound); default by memory. */
   maxBatch?: number;
+  /**
+   * Monitor outputs to return (default: all in the spec). A temporal average that only drives the Balloon
+   * model need not be stored: 300 s of a 1 ms average of 68 regions is 330 MB per simulation.
+   */
+  keep?: readonly ('raw' | 'tavg' | 'bold' | 'balloon')[];
 }
 
 /**
@@ -86,7 +91,7 @@ export function simulateBatch(setup: SimulationSetup, params: readonly Parameter
   const byMemory = Math.max(1, Math.floor(budget / historyBytesPerSimulation(setup, couplesV)));
   const size = Math.max(1, Math.min(opts.maxBatch ?? 16, byMemory));
   const out: SimulationResult[] = [];
-  for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size)));
+  for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size), opts.keep));
   return out;
 }
 
@@ -95,7 +100,7 @@ function anyNonZero(v: NodeValue, n: number): boolean {
   return false;
 }
 
-function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[]): SimulationResult[] {
+function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[], keep?: BatchOptions['keep']): SimulationResult[] {
   const { spec, graph, ring, nSteps } = setup;
   const n = graph.n;
   const B = params.length;
@@ -104,7 +109,7 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
   fillHistory(s, spec, graph.maxDelay, rngs);
-  const monitors = makeMonitors(spec, B, n, nSteps);
+  const monitors = makeMonitors(spec, B, n, nSteps, keep);
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
   const diverged: (number | undefined)[] = new Array(B).fill(undefined);
   const checkEvery = 64;
@@ -236,9 +241,10 @@ function fillHistory(s: BatchState, spec: SimulationSpec, maxDelay: number, rngs
   }
 }
 
-function makeMonitors(spec: SimulationSpec, B: number, n: number, nSteps: number): Monitor[] {
+function makeMonitors(spec: SimulationSpec, B: number, n: number, nSteps: number, keep?: BatchOptions['keep']): Monitor[] {
   const { dt, timeUnitMs } = spec;
-  const mon = spec.monitors;
+  const wanted = (m: 'raw' | 'tavg' | 'bold' | 'balloon') => spec.monitors[m] !== undefined && (keep === undefined || keep.includes(m));
+  const mon = { transient: spec.monitors.transient, raw: wanted('raw') ? spec.monitors.raw : undefined, tavg: wanted('tavg') ? spec.monitors.tavg : undefined, bold: wanted('bold') ? spec.monitors.bold : undefined, balloon: wanted('balloon') ? spec.monitors.balloon : undefined };
   const list: Monitor[] = [];
   if (mon.raw) list.push(new RawMonitor(B, n, mon.raw.every, nSteps, dt, mon.transient, timeUnitMs));
   let tavg: TemporalAverageMonitor | undefined;

@@ -177,6 +177,15 @@ describe('batches and seeds', () => {
     expect(batch[0].tavg!.r.nTime).toBe(15);
   });
 
+  test('keep: a temporal average that only drives the Balloon model need not be stored', () => {
+    const st = prepareSimulation({ ...spec, monitors: { transient: 0, tavg: { period: 1 }, balloon: { period: 1, trMs: 2 } } });
+    const [all] = simulateBatch(st, [ps[0]], [1]);
+    const [lean] = simulateBatch(st, [ps[0]], [1], { keep: ['balloon'] });
+    expect(lean.tavg).toBeUndefined();
+    expect(lean.balloon!.data).toEqual(all.balloon!.data);
+    expect(all.balloon!.nTime).toBe(10);
+  });
+
   test('same seed gives the same output, different seeds differ', () => {
     const [a, b, c2] = simulateBatch(setup, [ps[0], ps[0], ps[0]], [7, 7, 8]);
     expect(a.tavg!.r.data).toEqual(b.tavg!.r.data);
