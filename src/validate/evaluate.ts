@@ -27,7 +27,8 @@ export interface StudyOptions {
   prior: PriorLike & { variance(): Float64Array };
   posteriorSamples: number;
   seed: number;
-  train?: TrainOptions;
+  /** NPE training options; `inWorker: false` trains in this thread (tests under jest). */
+  train?: TrainOptions & { inWorker?: boolean };
   title?: string;
   facts?: Record<string, string | number>;
   /** Called after each cell (for progress output). */
