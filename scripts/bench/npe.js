@@ -9,7 +9,8 @@
 // Environment (defaults give the full recipe at 1k and 10k; it takes long on a busy machine):
 //   NPE_TASKS=two_moons,gaussian_linear,slcp,gaussian_mixture   NPE_BUDGETS=1000,10000 (add 100000)
 //   NPE_OBS=10 (observations 1..N)   NPE_FLOW=maf|nsf   NPE_SAMPLES=10000   NPE_MAX_EPOCHS (cap, default none)
-//   NPE_C2ST=js (src/diagnostics/c2st.ts, default) | onnx (the same recipe on the flows' ONNX machinery)
+//   NPE_C2ST=onnx (default: the recipe on the flows' ONNX machinery, src/flow/classifier.ts; fast at d = 10)
+//            | js (src/diagnostics/c2st.ts, the same recipe in plain TypeScript)
 import { loadavg } from 'node:os';
 import { c2st } from '../../dist/diagnostics/c2st.js';
 import { c2stOnnx } from '../../dist/flow/classifier.js';
@@ -28,7 +29,7 @@ const nObs = Number(env.NPE_OBS ?? 10);
 const kind = env.NPE_FLOW ?? 'maf';
 const nSamples = Number(env.NPE_SAMPLES ?? 10000);
 const maxEpochs = env.NPE_MAX_EPOCHS ? Number(env.NPE_MAX_EPOCHS) : undefined;
-const c2stImpl = env.NPE_C2ST ?? 'js';
+const c2stImpl = env.NPE_C2ST ?? 'onnx';
 const SBI = { maf: { trainSeconds: 106, c2stObs1to5: 0.65 }, nsf: { trainSeconds: 174, c2stObs1to5: 0.57 }, sample10kSeconds: 0.08 };
 
 const median = (a) => {
