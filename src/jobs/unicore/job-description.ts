@@ -37,6 +37,8 @@ function shellWord(word: string): string {
 /** The command line before `task ...`, quoted once for the job's shell. */
 export function launcherWords(launcher: UnicoreSettings['launcher']): string {
   if ('command' in launcher) return launcher.command.map(shellWord).join(' ');
+  // Known only once the bundle is staged (see bundle-stage.ts); this stands in for `--dry-run`.
+  if ('bundle' in launcher) return 'node <HOME storage>/hpcinv/bundles/<sha256>/package/dist/cli/main.js';
   const { runtime, image } = launcher.container;
   // The image's entry point is `hpcinv task`; we call the `hpcinv` wrapper inside it explicitly.
   const words = runtime === 'apptainer'
@@ -47,6 +49,7 @@ export function launcherWords(launcher: UnicoreSettings['launcher']): string {
 
 export class JobTemplate {
   private readonly template: unknown;
+  private readonly usesPrecommand: boolean;
 
   constructor(readonly path: string = DEFAULT_TEMPLATE) {
     let text: string;
@@ -61,6 +64,7 @@ export class JobTemplate {
       throw new InputError(`the UNICORE job template ${path} is not JSON (${(err as Error).message}) — fix: correct the file; see docs/unicore.md`);
     }
     const used = new Set([...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]));
+    this.usesPrecommand = used.has('precommand');
     for (const name of used) {
       if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
         throw new InputError(`the UNICORE job template ${path} uses unknown placeholder {{${name}}} — fix: use only ${PLACEHOLDERS.join(', ')}`);
@@ -73,14 +77,22 @@ export class JobTemplate {
     }
   }
 
-  render(settings: UnicoreSettings, runId: string, a: ChunkAttempt): Record<string, unknown> {
+  /** Refuses a template that could not run a bundle launcher (its set-up goes into the precommand). */
+  checkFor(settings: UnicoreSettings): void {
+    if ('bundle' in settings.launcher && !this.usesPrecommand) {
+      throw new InputError(`the UNICORE job template ${this.path} has no "User precommand": "{{precommand}}", which a bundle launcher needs to unpack hpcinv — fix: add it (see templates/unicore/job.json)`);
+    }
+  }
+
+  /** `staged`: launcher and set-up of a bundle staged on the site. */
+  render(settings: UnicoreSettings, runId: string, a: ChunkAttempt, staged?: { launcher: string; setup: string }): Record<string, unknown> {
     const values: Record<string, string> = {
       run: runId,
       chunk: String(a.chunk),
       attempt: String(a.attempt),
       jobId: `unicore-${attemptTag(runId, a)}`,
-      launcher: launcherWords(settings.launcher),
-      precommand: settings.precommand ?? '',
+      launcher: staged?.launcher ?? launcherWords(settings.launcher),
+      precommand: [settings.precommand, staged?.setup].filter(Boolean).join('; '),
       queue: settings.queue ?? '',
       runtime: settings.runtime === undefined ? '' : String(settings.runtime),
       nodes: settings.nodes === undefined ? '' : String(settings.nodes),

@@ -32,6 +32,24 @@ export class UnicoreJobs {
     return { user: body.client.xlogin?.UID ?? '?', version: body.server?.version ?? '?', jobsUrl };
   }
 
+  /** The user's HOME storage: its URL and where it is mounted on the site (for paths in job scripts). */
+  async homeStorage(): Promise<{ url: string; mountPoint: string }> {
+    const base = await this.client.request('GET', this.client.base, { idempotent: true });
+    const listUrl = (base.data as { _links?: Record<string, { href: string }> })?._links?.storages?.href;
+    const list = listUrl ? await this.client.request('GET', listUrl, { idempotent: true }) : null;
+    const url = ((list?.data as { storages?: string[] })?.storages ?? []).find((u) => u.endsWith('/HOME'));
+    if (!url) throw new BackendError(`UNICORE at ${this.client.base} offers no HOME storage — fix: use launcher.command or a container instead of a bundle on this site`);
+    const props = (await this.client.request('GET', url, { idempotent: true })).data as { mountPoint?: string };
+    if (!props?.mountPoint) throw new BackendError(`UNICORE storage ${url} does not say where it is mounted — fix: use launcher.command or a container on this site`);
+    return { url, mountPoint: props.mountPoint.replace(/\/+$/, '') };
+  }
+
+  /** Size of a file in a storage, or null when it does not exist. */
+  async fileSize(storageUrl: string, path: string): Promise<number | null> {
+    const res = await this.client.request('GET', `${storageUrl}/files/${encodePath(path)}`, { idempotent: true, accept: [404] });
+    return res.status === 404 ? null : Number((res.data as { size?: number }).size);
+  }
+
   /** Submits without retrying: the caller looks the job up by tag before trying again. */
   async submit(jobsUrl: string, description: unknown): Promise<string> {
     const res = await this.client.request('POST', jobsUrl, { data: description, idempotent: false });

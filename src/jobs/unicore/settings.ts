@@ -18,7 +18,9 @@ const launcherSchema = z.union([
       image: z.string().min(1),
     }),
   }),
-], { error: 'launcher must be {command: [words...]} or {container: {runtime, image}} — fix: e.g. launcher: {command: [hpcinv]}' });
+  /** An `hpcinv bundle` tarball: uploaded once to the HOME storage, unpacked there by the first job. */
+  z.strictObject({ bundle: z.string().min(1) }),
+], { error: 'launcher must be {command: [words...]}, {container: {runtime, image}} or {bundle: file.tgz} — fix: e.g. launcher: {command: [hpcinv]}' });
 
 const RUNTIME_ERROR = 'backend.runtime must be seconds or a number with min, h or d — fix: e.g. runtime: 30min';
 
@@ -117,6 +119,8 @@ export function resolveUnicoreSettings(raw: Record<string, unknown>): UnicoreSet
   for (const [k, v] of Object.entries(inline)) {
     merged[k] = (PATH_KEYS as readonly string[]).includes(k) && typeof v === 'string' ? resolve(expandHome(v)) : v;
   }
+  const launcher = merged.launcher as { bundle?: unknown } | undefined;
+  if (typeof launcher?.bundle === 'string') merged.launcher = { bundle: resolve(expandHome(launcher.bundle)) };
   const parsed = unicoreSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -12,6 +12,7 @@ import { UnicoreJobs, workingDirectoryOf, type UnicoreStatus } from './jobs-api.
 import { TransientError, UnicoreClient } from './rest-client.js';
 import type { UnicoreSettings } from './settings.js';
 import { mapLimit } from './map-limit.js';
+import { stageBundle } from './bundle-stage.js';
 
 /**
  * What `hpcinv task` reads from the run directory, uploaded into every job's working directory: the frozen
@@ -54,6 +55,8 @@ export class UnicoreBackend implements Backend, BackendHints {
   private jobsUrl: string | null = null;
   private readonly known = new Map<number, KnownJob>();
   private runId: string | null = null;
+  /** Launcher and set-up of a staged bundle (launcher.bundle), once stageIn has put it on the site. */
+  private staged: { launcher: string; setup: string } | undefined;
 
   constructor(
     private readonly settings: UnicoreSettings,
@@ -62,6 +65,7 @@ export class UnicoreBackend implements Backend, BackendHints {
     this.maxPollIntervalMs = settings.pollMaxSeconds * 1000;
     this.lostGraceMs = settings.lostGraceSeconds * 1000;
     this.template = new JobTemplate(settings.template);
+    this.template.checkFor(settings);
   }
 
   /** The REST client, made on first use so that `submit --dry-run` needs neither credentials nor the CA. */
@@ -88,7 +92,7 @@ export class UnicoreBackend implements Backend, BackendHints {
       if (!existsSync(f)) throw new InputError(`${f} is missing — fix: create the run with \`hpcinv sample\` and plan it before submitting`);
     }
     this.ensureRunId(run);
-    await this.connect();
+    await this.prepareLauncher();
   }
 
   async describe(runDir: string, attempts: ChunkAttempt[]): Promise<string> {
@@ -102,6 +106,7 @@ export class UnicoreBackend implements Backend, BackendHints {
     const run = new RunDir(runDir);
     const runId = this.ensureRunId(run);
     const jobsUrl = await this.connect();
+    await this.prepareLauncher();
     const inputs = taskInputs(run).map((f) => ({ name: relative(run.root, f), data: readFileSync(f) }));
     return mapLimit(attempts, this.settings.parallelRequests, async (a) => {
       const url = await this.ensureJob(jobsUrl, runId, a);
@@ -162,6 +167,11 @@ export class UnicoreBackend implements Backend, BackendHints {
     return this.jobsUrl;
   }
 
+  private async prepareLauncher(): Promise<void> {
+    await this.connect();
+    if ('bundle' in this.settings.launcher) this.staged ??= await stageBundle(this.jobs, this.settings.launcher.bundle);
+  }
+
   private runFile(run: RunDir): string {
     return `${run.backendDir('unicore')}/run.json`;
   }
@@ -191,7 +201,7 @@ export class UnicoreBackend implements Backend, BackendHints {
       if (existing.length > 0) return existing[0];
       if (i === 0 && a.attempt > 1) await this.dropUnstarted(jobsUrl, runId, a);
       try {
-        return await this.jobs.submit(jobsUrl, this.template.render(this.settings, runId, a));
+        return await this.jobs.submit(jobsUrl, this.template.render(this.settings, runId, a, this.staged));
       } catch (err) {
         if (!(err instanceof TransientError)) throw err;
         lastError = err;

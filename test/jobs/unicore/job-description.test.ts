@@ -45,6 +45,13 @@ describe('UNICORE job descriptions', () => {
       .toBe('podman run --rm --entrypoint hpcinv -v "$PWD":"$PWD" -w "$PWD" localhost/hpcinv:0.1.0');
   });
 
+  test('a staged bundle supplies launcher and set-up; the user precommand runs first', () => {
+    const d = new JobTemplate().render(settings({ precommand: 'module load Node', launcher: { bundle: '/b.tgz' } }), 'r', { chunk: 1, attempt: 1 },
+      { launcher: "node '/home/u/hpcinv/bundles/abc/package/dist/cli/main.js'", setup: 'd=x; true' });
+    expect(d.Executable).toBe("node '/home/u/hpcinv/bundles/abc/package/dist/cli/main.js'");
+    expect(d['User precommand']).toBe('module load Node; d=x; true');
+  });
+
   test('tags identify run, chunk and attempt', () => {
     expect(jobTags('abc', { chunk: 3, attempt: 1 })).toEqual(['hpcinv', 'hpcinv-abc', 'hpcinv-abc-c3', 'hpcinv-abc-c3-a1']);
   });
@@ -61,5 +68,8 @@ describe('UNICORE job descriptions', () => {
       .toThrow(/never uses \{\{chunk\}\}/);
     expect(() => new JobTemplate(write('c.json', '{"Executable": ')) ).toThrow(/is not JSON/);
     expect(() => new JobTemplate(join(dir, 'missing.json'))).toThrow(/cannot read the UNICORE job template/);
+    const noPre = new JobTemplate(write('d.json', '{"Executable": "{{launcher}}", "Arguments": ["{{chunk}}", "{{attempt}}"]}'));
+    expect(() => noPre.checkFor(settings({ launcher: { bundle: '/x.tgz' } }))).toThrow(/a bundle launcher needs to unpack hpcinv/);
+    expect(() => noPre.checkFor(settings())).not.toThrow();
   });
 });

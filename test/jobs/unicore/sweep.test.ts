@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startUnicoreServer, type RunningUnicoreServer } from '../../../src/unicore-server/server.js';
@@ -84,6 +86,25 @@ describe('whole sweeps through the UNICORE test server', () => {
     // deleteFinished: nothing of this run is left on the server
     const runId = JSON.parse(readFileSync(join(runDir, 'backend', 'unicore', 'run.json'), 'utf8')).runId;
     expect([...server.jobs.jobs.values()].filter((j) => j.tags.includes(`hpcinv-${runId}`))).toHaveLength(0);
+  });
+
+  test('a bundle launcher: the tarball goes to HOME once, the first job unpacks it, every job runs from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpcinv-uc-bundle-'));
+    mkdirSync(join(dir, 'package', 'dist', 'cli'), { recursive: true });
+    // A stand-in for `hpcinv bundle` (building the real one takes minutes): its entry point runs this build.
+    writeFileSync(join(dir, 'package', 'dist', 'cli', 'main.js'), `await import(${JSON.stringify(pathToFileURL(CLI).href)});\n`);
+    writeFileSync(join(dir, 'package', 'package.json'), '{"type": "module"}\n');
+    execFileSync('tar', ['-czf', join(dir, 'hpcinv.tgz'), '-C', dir, 'package']);
+    const bundlePuts = () => server.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/storages/HOME/files/hpcinv/bundles/')).length;
+    for (const expectedPuts of [1, 1]) {
+      const runDir = makeRun(server, { count: 4, chunkSize: 2, backend: { launcher: { bundle: join(dir, 'hpcinv.tgz') } } });
+      const result = await withEnv(credentialEnv(server), () => submitRun(runDir, { backend: 'unicore', quiet: true }));
+      expect(result).toMatchObject({ done: 2, exitCode: 0 });
+      expectCompleteDataset(runDir, 4);
+      expect(bundlePuts()).toBe(expectedPuts); // the second run finds the tarball already there
+    }
+    const home = join(server.stateDir, 'homes', server.accounts[0].user, 'hpcinv', 'bundles');
+    expect(readdirSync(home).filter((f) => /^[0-9a-f]{64}$/.test(f))).toHaveLength(1);
   });
 
   test('a new orchestrator re-attaches to running jobs instead of submitting again', async () => {
