@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
+import { BackendError } from '../../errors.js';
 import { writeFileAtomic } from '../../store/atomic.js';
 import { RunDir } from '../../store/run-dir.js';
 import type { LoadedSite } from '../../sites/load.js';
@@ -61,9 +62,18 @@ export class SlurmBackend implements Backend, BackendHints {
     await remote.put(mapFile);
     const root = await remote.root();
     const tasks: SubmittedTask[] = [];
+    const submitted: string[] = [];
     for (const a of arrays) {
       writeFileAtomic(join(remote.run.root, a.scriptFile), a.script);
-      const arrayId = await this.scheduler.submit(a.script, root, a.jobName);
+      let arrayId: string;
+      try {
+        arrayId = await this.scheduler.submit(a.script, root, a.jobName);
+      } catch (err) {
+        // All or nothing: arrays already accepted would otherwise run unrecorded next to the retry.
+        if (submitted.length) await this.scheduler.cancel(submitted).catch(() => undefined);
+        throw err;
+      }
+      submitted.push(arrayId);
       a.elements.forEach((e, i) => {
         const jobId = `${arrayId}_${i}`;
         tasks.push({ jobId, attempts: e.chunks.map((chunk) => ({ chunk, attempt: e.attempt })), log: `logs/${jobId}.log` });
@@ -95,17 +105,32 @@ export class SlurmBackend implements Backend, BackendHints {
     return verdicts;
   }
 
+  /**
+   * One squeue for all elements (+ one sacct for those that left the queue). A scheduler or connection
+   * that does not answer this round makes every element 'unknown' — never failed; the lifecycle's
+   * lost-grace period decides if the outage lasts.
+   */
   async poll(_runDir: string, jobIds: string[]): Promise<Map<string, JobState>> {
-    const arrayIds = [...new Set(jobIds.map((id) => id.split('_')[0]!))];
-    const queued = await this.scheduler.states(arrayIds);
-    const missing = jobIds.filter((id) => stateOfTask(queued, id) === undefined);
-    const missingArrays = [...new Set(missing.map((id) => id.split('_')[0]!))];
-    const accounted = missing.length ? await this.scheduler.accountingStates(missingArrays) : new Map<string, JobState>();
-    return new Map(jobIds.map((id) => [id, stateOfTask(queued, id) ?? stateOfTask(accounted, id) ?? 'unknown']));
+    try {
+      const arrayIds = [...new Set(jobIds.map((id) => id.split('_')[0]!))];
+      const queued = await this.scheduler.states(arrayIds);
+      const missing = jobIds.filter((id) => stateOfTask(queued, id) === undefined);
+      const missingArrays = [...new Set(missing.map((id) => id.split('_')[0]!))];
+      const accounted = missing.length ? await this.scheduler.accountingStates(missingArrays) : new Map<string, JobState>();
+      return new Map(jobIds.map((id) => [id, stateOfTask(queued, id) ?? stateOfTask(accounted, id) ?? 'unknown']));
+    } catch (err) {
+      if (!(err instanceof BackendError)) throw err;
+      return new Map(jobIds.map((id) => [id, 'unknown']));
+    }
   }
 
+  /** Outputs that cannot be fetched this round (connection lost) stay remote; files decide later. */
   async stageOut(runDir: string, chunks: number[]): Promise<void> {
-    await this.remote(runDir).stageOut(chunks);
+    try {
+      await this.remote(runDir).stageOut(chunks);
+    } catch (err) {
+      if (!(err instanceof BackendError)) throw err;
+    }
   }
 
   async cancel(_runDir: string, jobIds: string[]): Promise<void> {
