@@ -49,11 +49,11 @@ test('a diverging simulation is recorded for its sample (NaN features, status di
 test('batch size does not change the numbers: batches of 1 and of 2 give identical features', async () => {
   const dir = tempDir('batch');
   const one = new RunDir(join(dir, 'one'));
-  const two = new RunDir(join(dir, 'three'));
+  const two = new RunDir(join(dir, 'two'));
   createRun(smallExperiment(join(dir), { count: 2, batchSize: 1 }), one.root);
   createRun(smallExperiment(join(dir), { count: 2, batchSize: 2 }), two.root);
   plan(one, 2, 2);
-  plan(three, 2, 2);
+  plan(two, 2, 2);
   await Promise.all([task(one, ['--chunk', '0']), task(two, ['--chunk', '0'])]);
   const a = readArrow(one.chunkFile(0));
   const b = readArrow(two.chunkFile(0));
