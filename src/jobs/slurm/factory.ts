@@ -29,10 +29,11 @@ export function createSlurmBackend(opts: BackendFactoryOptions): SlurmBackend {
     site,
     transport,
     concurrency: opts.concurrency ?? (typeof settings.concurrency === 'number' ? settings.concurrency : undefined),
-    hpcinvCommand: () => {
+    hpcinvCommand: ({ stage }) => {
       if (site.profile.hpcinvCommand) return Promise.resolve(site.profile.hpcinvCommand);
       // On the login node the compute nodes share the file system: run this very installation.
       if (transport.kind === 'local') return Promise.resolve(taskCommand());
+      if (!stage && !hpcinv) return Promise.resolve(['node', `${site.profile.workDir}/bundles/<sha256 of the bundle, staged at submit>/package/dist/cli/main.js`]);
       return (hpcinv ??= stageBundle(transport, site.profile.workDir));
     },
   });

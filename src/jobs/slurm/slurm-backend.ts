@@ -15,8 +15,11 @@ import { stateOfTask } from './states.js';
 export interface SlurmBackendOptions {
   site: LoadedSite;
   transport: Transport;
-  /** How to start hpcinv on a node when no container is used (resolved by the factory). */
-  hpcinvCommand: (remote: RemoteRun) => Promise<string[]>;
+  /**
+   * How to start hpcinv on a node when no container is used (resolved by the factory). With
+   * `stage: false` (dry runs) nothing may be uploaded: a bundle not yet staged is named by a placeholder.
+   */
+  hpcinvCommand: (options: { stage: boolean }) => Promise<string[]>;
   /** Elements of one array running at once (`%N`); overrides the site's maxConcurrent. */
   concurrency?: number;
 }
@@ -57,7 +60,7 @@ export class SlurmBackend implements Backend, BackendHints {
 
   async submit(runDir: string, attempts: ChunkAttempt[]): Promise<SubmittedTask[]> {
     const remote = this.remote(runDir);
-    const { arrays, mapFile } = await this.prepare(remote, attempts);
+    const { arrays, mapFile } = await this.prepare(remote, attempts, true);
     writeFileAtomic(join(remote.run.root, mapFile), arrays.flatMap((a) => a.elements.map(elementArgs)).join('\n') + '\n');
     await remote.put(mapFile);
     const root = await remote.root();
@@ -151,7 +154,7 @@ export class SlurmBackend implements Backend, BackendHints {
     return remote;
   }
 
-  private async prepare(remote: RemoteRun, attempts: ChunkAttempt[]): Promise<{ arrays: PreparedArray[]; mapFile: string }> {
+  private async prepare(remote: RemoteRun, attempts: ChunkAttempt[], stage = false): Promise<{ arrays: PreparedArray[]; mapFile: string }> {
     const { profile, name: siteName } = this.options.site;
     const s = profile.slurm;
     const elements = packElements(attempts, s.chunksPerElement);
@@ -160,7 +163,7 @@ export class SlurmBackend implements Backend, BackendHints {
     const seq = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36).padStart(3, '0')}`;
     const mapFile = join(SLURM_STATE_DIR, `${seq}.map`);
     const root = await remote.root();
-    const hpcinv = profile.container.runtime === 'none' ? await this.options.hpcinvCommand(remote) : [];
+    const hpcinv = profile.container.runtime === 'none' ? await this.options.hpcinvCommand({ stage }) : [];
     const taskCommand = taskCommandFor(profile, root, hpcinv);
     const arrays = parts.map((part, k) => {
       const jobName = `hpcinv.${runTag(remote.run.root)}.${seq}.${k}`;
