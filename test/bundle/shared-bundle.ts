@@ -31,6 +31,7 @@ export async function sharedBundle(): Promise<BundleResult> {
     }
     try {
       rmSync(dir, { recursive: true, force: true });
+      removeStaleBundles();
       const result = await makeBundle({ projectRoot: packageRoot, outDir: dir, target: parseTargetPlatform(hostPlatform()) });
       writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
       renameSync(`${resultFile}.tmp`, resultFile);
@@ -54,4 +55,14 @@ function inputsKey(): string {
   };
   for (const path of ['package.json', 'package-lock.json', 'dist', 'templates', 'containers', 'slurm', 'data']) add(path);
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Bundles of earlier code (other keys) that no test has touched for an hour. */
+function removeStaleBundles(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), name);
+    if (/^hpcinv-test-bundle-[0-9a-f]{16}$/.test(name) && Date.now() - statSync(path).mtimeMs > 3_600_000) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
 }
