@@ -114,8 +114,3 @@ export function normalQuantile(p: number): number {
   // 1 − p is exact for p ≥ ½ (Sterbenz), so the upper half loses nothing by symmetry.
   return p <= 0.5 ? lowerQuantile(p) : -lowerQuantile(1 - p);
 }
-
-/** Q⁻¹(q): the x with upper-tail mass q, accurate for tiny q (deep upper tail). */
-export function normalUpperQuantile(q: number): number {
-  return -normalQuantile(q);
-}

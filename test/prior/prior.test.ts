@@ -2,7 +2,9 @@ import { InputError } from '../../src/errors.js';
 import { normalCdf } from '../../src/prior/normal-math.js';
 import { IndependentPrior, priorFromSpec } from '../../src/prior/prior.js';
 import { parametersSchema } from '../../src/prior/schema.js';
-import { documentedUniform } from './reference-philox.js';
+import { documentedUniform, documentedUniformWithStream } from './reference-philox.js';
+import { fnv1a32 } from '../../src/prior/philox.js';
+import { Uniform } from '../../src/prior/distributions.js';
 
 const spec = parametersSchema.parse([
   { path: 'coupling.a', prior: { kind: 'uniform', low: 0.1, high: 1.2 } },
@@ -137,4 +139,24 @@ describe('log-density, support, moments', () => {
     const gridOnly = parametersSchema.parse([{ path: 'coupling.a', grid: { kind: 'linspace', low: 0, high: 1, n: 3 } }]);
     expect(() => priorFromSpec(gridOnly)).toThrow(/coupling.a have no prior.*fix/);
   });
+});
+
+test('two paths whose FNV-1a hashes collide still get independent streams', () => {
+  const seen = new Map<number, string>();
+  let pair: [string, string] | undefined;
+  for (let k = 0; !pair; k++) {
+    const path = `model.p${k}`;
+    const h = fnv1a32(path);
+    const other = seen.get(h);
+    if (other !== undefined) pair = [other, path];
+    seen.set(h, path);
+  }
+  const prior = new IndependentPrior(pair, [new Uniform(0, 1), new Uniform(0, 1)]);
+  const theta = prior.sample(200, 5);
+  let equal = 0;
+  for (let i = 0; i < 200; i++) if (theta.values[2 * i] === theta.values[2 * i + 1]) equal++;
+  expect(equal).toBe(0);
+  // the second path's stream is the next free word after the shared hash
+  const u = documentedUniformWithStream(5, 0, (fnv1a32(pair[1]) + 1) >>> 0);
+  expect(theta.values[1]).toBe(u);
 });

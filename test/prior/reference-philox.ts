@@ -17,6 +17,12 @@ export function philoxBigInt(counter: bigint[], key: bigint[]): bigint[] {
 export function documentedUniform(seed: number, row: number, path: string): number {
   let hash = 0x811c9dc5n;
   for (const ch of path) hash = ((hash ^ BigInt(ch.charCodeAt(0))) * 0x01000193n) & 0xffffffffn;
+  return documentedUniformWithStream(seed, row, Number(hash));
+}
+
+/** The same with the parameter's stream word given directly. */
+export function documentedUniformWithStream(seed: number, row: number, stream: number): number {
+  const hash = BigInt(stream);
   const s = BigInt(seed);
   const r = BigInt(row);
   const [w0, w1] = philoxBigInt([r & 0xffffffffn, r >> 32n, hash, 0x70726972n], [s & 0xffffffffn, s >> 32n]);
