@@ -32,6 +32,8 @@ const SUBMIT_TRIES = 4;
 interface KnownJob {
   url: string;
   attempt: ChunkAttempt;
+  /** Working-directory storage URL, once seen. */
+  wd?: string;
 }
 
 /**
@@ -48,12 +50,16 @@ export class UnicoreBackend implements Backend, BackendHints {
   readonly name = 'unicore';
   readonly maxPollIntervalMs: number;
   readonly lostGraceMs: number;
-  /** Outputs are downloaded before the lifecycle looks, so a completed job's files are final at once. */
-  readonly completionGraceMs = 0;
+  /**
+   * Outputs are downloaded before the lifecycle looks; the grace gives a download that failed for a
+   * moment (site unreachable) one or two more polls before the chunk is run again.
+   */
+  readonly completionGraceMs: number;
   private api: UnicoreJobs | null = null;
   private readonly template: JobTemplate;
   private jobsUrl: string | null = null;
   private readonly known = new Map<number, KnownJob>();
+  private readonly lastStatus = new Map<string, UnicoreStatus>();
   private runId: string | null = null;
   /** Launcher and set-up of a staged bundle (launcher.bundle), once stageIn has put it on the site. */
   private staged: { launcher: string; setup: string } | undefined;
@@ -64,6 +70,7 @@ export class UnicoreBackend implements Backend, BackendHints {
   ) {
     this.maxPollIntervalMs = settings.pollMaxSeconds * 1000;
     this.lostGraceMs = settings.lostGraceSeconds * 1000;
+    this.completionGraceMs = 2 * settings.pollMaxSeconds * 1000;
     this.template = new JobTemplate(settings.template);
     this.template.checkFor(settings);
   }
@@ -110,10 +117,10 @@ export class UnicoreBackend implements Backend, BackendHints {
     const inputs = taskInputs(run).map((f) => ({ name: relative(run.root, f), data: readFileSync(f) }));
     return mapLimit(attempts, this.settings.parallelRequests, async (a) => {
       const url = await this.ensureJob(jobsUrl, runId, a);
-      this.known.set(a.chunk, { url, attempt: a });
       const props = await this.jobs.properties(url, ['status', '_links']);
+      const wd = workingDirectoryOf(url, props);
+      this.known.set(a.chunk, { url, attempt: a, wd });
       if (props?.status === 'READY') {
-        const wd = workingDirectoryOf(url, props);
         for (const input of inputs) await this.jobs.upload(wd, input.name, input.data);
         await this.jobs.action(url, 'start');
       }
@@ -125,6 +132,7 @@ export class UnicoreBackend implements Backend, BackendHints {
     const states = await mapLimit(jobIds, this.settings.parallelRequests * 2, async (url) => {
       try {
         const s = await this.jobs.status(url);
+        if (s) this.lastStatus.set(url, s.status);
         return s ? toJobState(s.status, s.statusMessage) : 'unknown';
       } catch (err) {
         // A site that is briefly unreachable must not fail the sweep: the lifecycle's lost-grace decides.
@@ -138,20 +146,26 @@ export class UnicoreBackend implements Backend, BackendHints {
   async stageOut(runDir: string, chunks: number[]): Promise<void> {
     const run = new RunDir(runDir);
     mkdirSync(run.logsDir, { recursive: true });
-    await mapLimit(chunks, this.settings.parallelRequests, async (chunk) => {
-      const job = this.known.get(chunk) ?? (await this.findLatest(run, chunk));
-      if (!job) return;
-      const wd = await this.jobs.workingDirectory(job.url);
-      const ok = await this.fetchChunk(run, wd, chunk);
-      await this.fetchLog(run, wd, job);
-      if (this.settings.deleteFinished) {
-        const s = await this.jobs.status(job.url);
-        if (s && (s.status === 'SUCCESSFUL' || s.status === 'FAILED') && (ok || s.status === 'FAILED')) {
-          await this.jobs.delete(job.url);
-          this.known.delete(chunk);
-        }
+    await mapLimit(chunks, this.settings.parallelRequests, (chunk) => this.stageOutChunk(run, chunk).catch((err: unknown) => {
+      // The site is unreachable for now: the lifecycle calls again within its completion grace.
+      if (!(err instanceof TransientError)) throw err;
+    }));
+  }
+
+  private async stageOutChunk(run: RunDir, chunk: number): Promise<void> {
+    const job = this.known.get(chunk) ?? (await this.findLatest(run, chunk));
+    if (!job) return;
+    const wd = job.wd ?? (await this.jobs.workingDirectory(job.url));
+    const ok = await this.fetchChunk(run, wd, chunk);
+    await this.fetchLog(run, wd, job);
+    if (this.settings.deleteFinished) {
+      // the state the lifecycle acted on, else ask (after a re-attach)
+      const status = this.lastStatus.get(job.url) ?? (await this.jobs.status(job.url))?.status;
+      if ((status === 'SUCCESSFUL' && ok) || status === 'FAILED') {
+        await this.jobs.delete(job.url);
+        this.known.delete(chunk);
       }
-    });
+    }
   }
 
   async cancel(_runDir: string, jobIds: string[]): Promise<void> {

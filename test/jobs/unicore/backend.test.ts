@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startUnicoreServer, type RunningUnicoreServer } from '../../../src/unicore-server/server.js';
 import { UnicoreBackend, toJobState } from '../../../src/jobs/unicore/unicore-backend.js';
 import { unicoreSettingsSchema } from '../../../src/jobs/unicore/settings.js';
+import { parseFaultSpec } from '../../../src/unicore-server/faults.js';
 import { RunDir } from '../../../src/store/run-dir.js';
 import { credentialEnv } from './fixture.js';
 
@@ -21,8 +22,9 @@ function fakeRun(): RunDir {
   return run;
 }
 
-function backend(script: string): UnicoreBackend {
+function backend(script: string, extra: Record<string, unknown> = {}): UnicoreBackend {
   const settings = unicoreSettingsSchema.parse({
+    ...extra,
     url: server.url, caBundle: server.caPath, pollMaxSeconds: 0.2,
     // `bash -c SCRIPT` gets the template's `task . --chunk …` words as $0 $1 …: the script plays the task.
     launcher: { command: ['bash', '-c', script] },
@@ -67,6 +69,22 @@ describe('UNICORE backend hooks', () => {
     const job = [...server.jobs.jobs.values()].find((j) => task.jobId.endsWith(j.id))!;
     expect(Buffer.compare(readFileSync(run.chunkFile(3)), readFileSync(join(job.storage.root, 'chunks', 'chunk-000003.arrow')))).toBe(0);
     expect(JSON.parse(readFileSync(run.doneMarker(3), 'utf8')).bytes).toBe(100000);
+    await b.close();
+  });
+
+  test('a download that fails for the moment is skipped without failing the sweep, and works on the next call', async () => {
+    const run = fakeRun();
+    const b = backend('mkdir -p chunks; printf abcd > chunks/chunk-000004.arrow; ' +
+      'echo "{\\"chunk\\":4,\\"bytes\\":4,\\"sha256\\":\\"$(printf abcd | sha256sum | cut -c1-64)\\"}" > chunks/chunk-000004.done.json', { retries: 1 });
+    await b.stageIn(run.root);
+    const [task] = await b.submit(run.root, [{ chunk: 4, attempt: 1 }]);
+    expect(await waitDone(b, run, task.jobId)).toBe('completed');
+    server.knobs.faults.push(parseFaultSpec('status:GET:/files/chunks/chunk-000004:2:503'));
+    await expect(b.stageOut(run.root, [4])).resolves.toBeUndefined();
+    expect(existsSync(run.doneMarker(4))).toBe(false);
+    await b.stageOut(run.root, [4]);
+    expect(readFileSync(run.chunkFile(4), 'utf8')).toBe('abcd');
+    expect(b.completionGraceMs).toBeGreaterThan(0);
     await b.close();
   });
 
