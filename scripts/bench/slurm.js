@@ -94,6 +94,10 @@ async function directRun() {
   return { wallSeconds: (performance.now() - t0) / 1000, taskComputeSeconds: taskCompute(run), rows: g.rows };
 }
 
+function efficiency(r) {
+  return { coreEfficiency: r.taskComputeSeconds / (slots * r.wallSeconds), overheadSeconds: r.wallSeconds - r.taskComputeSeconds / slots };
+}
+
 function taskCompute(run) {
   let compute = 0;
   for (const f of readdirSync(run.chunksDir).filter((n) => n.endsWith('.done.json'))) {
@@ -136,11 +140,11 @@ console.log(
     {
       conditions: { cores: slots, loadavg1AtStart: load, chunks, chunksPerElement: perElement, elements: Math.ceil(chunks / perElement) },
       submitToGathered: {
-        direct,
-        slurm,
+        direct: { ...direct, ...efficiency(direct) },
+        slurm: { ...slurm, ...efficiency(slurm) },
         slurmOverDirectWall: slurm.wallSeconds / direct.wallSeconds,
-        slurmOverheadSeconds: slurm.wallSeconds - direct.wallSeconds,
-        note: 'direct = the same elements as hpcinv task processes, one per core, no scheduler',
+        slurmOverDirectEfficiency: efficiency(slurm).coreEfficiency / efficiency(direct).coreEfficiency,
+        note: 'direct = the same elements as hpcinv task processes, one per core, no scheduler; coreEfficiency = Σ task compute / (cores × wall), overheadSeconds = wall − Σ task compute / cores (both absorb other load on the machine)',
       },
       watching1000Elements: {
         minutes: watched,
