@@ -47,7 +47,9 @@ export async function createEngine(exp: Experiment, paramPaths: string[], opts: 
         for (let j = 0; j < d; j++) section = setParameter(section, paramPaths[j], theta[i * d + j], n);
         sets.push(parameterSetOf(section, n));
       }
-      const results: SimulationResult[] = simulateBatch(setup, sets, seeds, { maxBatch: exp.sweep.batchSize });
+      // Only the monitor the features read is kept: a 1 ms temporal average that merely drives the
+      // Balloon model would otherwise hold ~66 MB per simulation-minute of 68 regions.
+      const results: SimulationResult[] = simulateBatch(setup, sets, seeds, { maxBatch: exp.sweep.batchSize, keep: [exp.features.source.monitor] });
       // Every simulation of a run has the same output shape, so every result gives the same names;
       // a diverged one gives NaN values (the registry sees its non-finite series).
       const computed = results.map((res) => extract.compute(res));
