@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HpcinvError } from '../errors.js';
@@ -43,9 +43,11 @@ export function bundleFileName(version: string, platform: string): string {
 export async function makeBundle(options: BundleOptions): Promise<BundleResult> {
   const started = performance.now();
   const outDir = resolve(options.outDir);
+  const createdOutDir = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
   // staging lives next to the output so the final rename stays on one file system
   const work = mkdtempSync(join(outDir, '.hpcinv-bundle-'));
+  let done = false;
   try {
     const stageDir = join(work, 'package');
     mkdirSync(stageDir);
@@ -60,6 +62,7 @@ export async function makeBundle(options: BundleOptions): Promise<BundleResult> 
     writeFileSync(join(work, 'checksum'), `${sha256}  ${basename(file)}\n`);
     renameSync(join(work, packed.filename), file);
     renameSync(join(work, 'checksum'), checksumFile);
+    done = true;
     return {
       file,
       checksumFile,
@@ -73,6 +76,8 @@ export async function makeBundle(options: BundleOptions): Promise<BundleResult> 
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+    // a failed bundle leaves nothing behind, not even the directory it created
+    if (!done && createdOutDir && readdirSync(outDir).length === 0) rmdirSync(outDir);
   }
 }
 

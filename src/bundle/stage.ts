@@ -17,6 +17,9 @@ export async function publishedFiles(projectRoot: string): Promise<string[]> {
   const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: projectRoot,
     env: { npm_config_update_notifier: 'false' },
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new InputError('npm is not on the PATH — fix: run `hpcinv bundle` where Node.js came with npm');
+    throw err;
   });
   const [report] = JSON.parse(stdout) as PackReport[];
   if (!report) throw new InputError(`npm pack --dry-run printed no package for ${projectRoot} — fix: check package.json`);
@@ -29,6 +32,8 @@ export async function publishedFiles(projectRoot: string): Promise<string[]> {
  * the tarball. Nothing in the project is modified.
  */
 export async function stageBundle(projectRoot: string, stageDir: string, target: TargetPlatform | undefined) {
+  // the lock file first: an installed copy (no lock, maybe no npm) is refused with its fix right away
+  const packages = listProductionPackages(projectRoot);
   const files = await publishedFiles(projectRoot);
   if (!files.includes('dist/cli/main.js')) {
     throw new InputError(
@@ -36,7 +41,6 @@ export async function stageBundle(projectRoot: string, stageDir: string, target:
         'fix: run `npm run build` first',
     );
   }
-  const packages = listProductionPackages(projectRoot);
 
   for (const file of files) {
     if (file === 'package.json') continue;

@@ -126,3 +126,11 @@ test('hpcinv bundle refuses an unknown platform with the fix, writing nothing', 
   expect(r.stderr).toMatch(/--platform "sparc-x".*fix: use one of linux-x64/);
   expect(existsSync(out)).toBe(false);
 });
+
+test('without npm on the PATH, hpcinv bundle names the fix and leaves no directory behind', () => {
+  const out = join(work, 'no-npm', 'out');
+  const r = spawnSync(process.execPath, [hostCli, 'bundle', '--out', out], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/npm is not on the PATH — fix:/);
+  expect(existsSync(out)).toBe(false);
+});
