@@ -53,17 +53,45 @@ export class RegionCorrelator {
       // 1/0 = Infinity, and 0·Infinity = NaN below: a constant region correlates as NaN, as in numpy.
       this.inverseNorm[i] = 1 / Math.sqrt(squares);
     }
+    const inverseNorm = this.inverseNorm;
     let k = offset;
     for (let i = 0; i < n - 1; i++) {
       const baseI = i * stride;
-      const invI = this.inverseNorm[i];
-      for (let j = i + 1; j < n; j++) {
+      const invI = inverseNorm[i];
+      let j = i + 1;
+      // windows are short (a few to a few tens of samples): four pairs per pass amortise the loop overhead
+      for (; j + 3 < n; j += 4) {
+        const b0 = j * stride;
+        const b1 = b0 + stride;
+        const b2 = b1 + stride;
+        const b3 = b2 + stride;
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
+        for (let t = 0; t < length; t++) {
+          const x = centred[baseI + t];
+          d0 += x * centred[b0 + t];
+          d1 += x * centred[b1 + t];
+          d2 += x * centred[b2 + t];
+          d3 += x * centred[b3 + t];
+        }
+        out[k++] = clipUnit(d0 * invI * inverseNorm[j]);
+        out[k++] = clipUnit(d1 * invI * inverseNorm[j + 1]);
+        out[k++] = clipUnit(d2 * invI * inverseNorm[j + 2]);
+        out[k++] = clipUnit(d3 * invI * inverseNorm[j + 3]);
+      }
+      for (; j < n; j++) {
         const baseJ = j * stride;
         let dot = 0;
         for (let t = 0; t < length; t++) dot += centred[baseI + t] * centred[baseJ + t];
-        const r = dot * invI * this.inverseNorm[j];
-        out[k++] = r > 1 ? 1 : r < -1 ? -1 : r;
+        out[k++] = clipUnit(dot * invI * inverseNorm[j]);
       }
     }
   }
+}
+
+/** np.corrcoef clips to [−1, 1] (rounding can overshoot); NaN passes through. */
+export function clipUnit(r: number): number {
+  return r > 1 ? 1 : r < -1 ? -1 : r;
 }

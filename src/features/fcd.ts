@@ -7,7 +7,7 @@
  * those correlations are computed.
  */
 import type { TimeSeries } from '../timeseries.js';
-import { RegionCorrelator, pairCount } from './correlation.js';
+import { RegionCorrelator, clipUnit, pairCount } from './correlation.js';
 import { clipNegative } from './fc.js';
 
 /** Number of windows: ceil((nTime − window)/step), 0 when nTime ≤ window. */
@@ -107,10 +107,6 @@ function correlateDistantPairs(n: NormalisedRows, nRows: number, offset: number)
     }
   }
   return out;
-}
-
-function clipUnit(r: number): number {
-  return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
 /** FCD entries b − a ≥ offset of the unmasked stack (the stack is not modified). */
