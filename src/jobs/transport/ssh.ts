@@ -255,11 +255,12 @@ function runCommand(client: Client, command: string, options: ExecOptions, where
       });
       stream.on('close', () => {
         if (timer) clearTimeout(timer);
-        resolve({
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          exitCode: exitCode ?? 255,
-        });
+        // No exit status: the connection dropped under the command, which may or may not have run.
+        if (exitCode === undefined) {
+          reject(new BackendError(`the connection to ${where} was lost while \`${command.slice(0, 80)}\` ran — fix: check the network; hpcinv retries where it is safe`));
+          return;
+        }
+        resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode });
       });
       stream.end(options.stdin ?? '');
     });

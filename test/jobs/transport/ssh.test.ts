@@ -75,6 +75,13 @@ withSshd('SSH transport against the test sshd (127.0.0.1:2222, MaxSessions 10)',
     await t.exec(['rm', '-rf', d]);
   });
 
+  test('a connection dropped under a running command is an error (not an exit status), and the next command reconnects', async () => {
+    const t = open();
+    // Kill the sshd process serving this connection from inside the command.
+    await expect(t.exec(['sh', '-c', 'kill -9 $PPID; sleep 5'])).rejects.toThrow(/connection to .* was lost while/);
+    expect((await t.exec(['echo', 'again'])).stdout).toBe('again\n');
+  });
+
   test('upload and download are atomic copies through SFTP', async () => {
     const t = open();
     const local = join(dir, 'payload.bin');
