@@ -24,7 +24,7 @@ const launcherSchema = z.union([
 
 const RUNTIME_ERROR = 'backend.runtime must be seconds or a number with min, h or d — fix: e.g. runtime: 30min';
 
-export const unicoreSettingsSchema = z.object({
+export const unicoreSettingsSchema = z.strictObject({
   url: z.string({ error: 'backend.url is missing — fix: set it to the site\'s https://<gateway>/<SITE>/rest/core URL' })
     .regex(/^https:\/\/[^/]+\/.*rest\/core\/?$/, { error: 'backend.url must be https://<host>/<SITE>/rest/core — fix: copy the REST base URL from the site\'s documentation' }),
   caBundle: z.string().min(1).optional(),
@@ -121,6 +121,10 @@ export function resolveUnicoreSettings(raw: Record<string, unknown>): UnicoreSet
   }
   const launcher = merged.launcher as { bundle?: unknown } | undefined;
   if (typeof launcher?.bundle === 'string') merged.launcher = { bundle: resolve(expandHome(launcher.bundle)) };
+  const secret = Object.keys(merged).find((k) => /pass|token|secret|credential(?!sFile)/i.test(k));
+  if (secret) {
+    throw new InputError(`backend.${secret}: credentials do not belong in an experiment or site profile (they would be copied into the run and to the site) — fix: remove it and export HPCINV_UNICORE_TOKEN, or HPCINV_UNICORE_USER and HPCINV_UNICORE_PASSWORD, or set credentialsFile to a chmod-600 file`);
+  }
   const parsed = unicoreSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

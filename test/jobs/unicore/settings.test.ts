@@ -45,6 +45,9 @@ describe('UNICORE backend settings', () => {
     expect(() => resolveUnicoreSettings({ url: 'http://h/S/rest/core' })).toThrow(/^backend.url must be https/);
     expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', runtime: 'soon' })).toThrow(/runtime: 30min/);
     expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', launcher: { container: { runtime: 'docker', image: 'x' } } })).toThrow(/launcher/);
+    expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', quue: 'batch' })).toThrow(/quue/);
+    expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', password: 'x' })).toThrow(/backend.password: credentials do not belong in an experiment .* — fix: remove it and export HPCINV_UNICORE_TOKEN/);
+    expect(() => resolveUnicoreSettings({ url: 'https://h/S/rest/core', token: 'x' })).toThrow(/credentials do not belong/);
     expect(() => resolveUnicoreSettings({ site: 'no-such-site' })).toThrow(/no UNICORE site profile "no-such-site" .* — fix: create one/);
   });
 });
