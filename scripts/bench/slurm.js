@@ -7,23 +7,11 @@
 //     (target: one batched query per interval whatever the number of elements).
 // Prints one JSON document. Env: BENCH_CHUNKS (1000), BENCH_CHUNKS_PER_ELEMENT (25), BENCH_WATCH_S (60).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
-import { join } from 'node:path';
-import { createRun } from '../../dist/experiment/create-run.js';
-import { submitRun } from '../../dist/jobs/sweep.js';
-import { gather } from '../../dist/store/gather.js';
-import { RunDir } from '../../dist/store/run-dir.js';
-import { createSlurmBackend } from '../../dist/jobs/slurm/factory.js';
-import { Backoff } from '../../dist/jobs/watch.js';
-import { ensurePlan } from '../../dist/jobs/make-plan.js';
-import { loadFrozenExperiment } from '../../dist/experiment/load.js';
-import { taskCommand } from '../../dist/jobs/local/task-command.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-
-const chunks = Number(process.env.BENCH_CHUNKS ?? 1000);
-const perElement = Number(process.env.BENCH_CHUNKS_PER_ELEMENT ?? 25);
-const watchSeconds = Number(process.env.BENCH_WATCH_S ?? 60);
 
 try {
   execFileSync('sinfo', ['-h'], { stdio: 'ignore' });
@@ -31,6 +19,28 @@ try {
   console.error('bench slurm: the test cluster is not running — fix: sudo scripts/test-cluster/cluster.sh start');
   process.exit(2);
 }
+
+// Tasks run for minutes: run them from a private copy of the build, so that a rebuild of dist/ in the
+// working copy meanwhile cannot change the code under measurement (node_modules is shared by symlink).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const snapshot = mkdtempSync(join(tmpdir(), 'hpcinv-bench-snapshot-'));
+for (const entry of ['dist', 'package.json', 'data', 'templates', 'slurm']) cpSync(join(root, entry), join(snapshot, entry), { recursive: true });
+symlinkSync(join(root, 'node_modules'), join(snapshot, 'node_modules'));
+const fromSnapshot = (path) => import(join(snapshot, 'dist', path));
+const { createRun } = await fromSnapshot('experiment/create-run.js');
+const { submitRun } = await fromSnapshot('jobs/sweep.js');
+const { gather } = await fromSnapshot('store/gather.js');
+const { RunDir } = await fromSnapshot('store/run-dir.js');
+const { createSlurmBackend } = await fromSnapshot('jobs/slurm/factory.js');
+const { Backoff } = await fromSnapshot('jobs/watch.js');
+const { ensurePlan } = await fromSnapshot('jobs/make-plan.js');
+const { loadFrozenExperiment } = await fromSnapshot('experiment/load.js');
+const { taskCommand } = await fromSnapshot('jobs/local/task-command.js');
+
+const chunks = Number(process.env.BENCH_CHUNKS ?? 1000);
+const perElement = Number(process.env.BENCH_CHUNKS_PER_ELEMENT ?? 25);
+const watchSeconds = Number(process.env.BENCH_WATCH_S ?? 60);
+
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcinv-bench-slurm-'));
 
@@ -134,6 +144,7 @@ const calls = Object.fromEntries(Object.entries(backend.scheduler.calls).map(([k
 execFileSync('scancel', [arrayId]);
 await backend.close();
 rmSync(dir, { recursive: true, force: true });
+rmSync(snapshot, { recursive: true, force: true });
 pollMs.sort((a, b) => a - b);
 console.log(
   JSON.stringify(
