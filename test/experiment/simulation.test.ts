@@ -34,7 +34,7 @@ describe('simulation sections of the experiment file', () => {
     expect(msg).toMatch(/at integrator\.dt: dt must be > 0 — fix/);
     expect(msg).toMatch(/at integrator\.nsig: nsig must be a number or \[nsig_r, nsig_V\] — fix/);
     expect(msg).toMatch(/at model\.eta: .*fix/);
-    expect(msg).toMatch(/at model: .*"gamma".*fix/);
+    expect(msg).toMatch(/at model: .*gamma.*fix/);
     expect(msg).toMatch(/at monitors: monitors record nothing — fix/);
   });
 
