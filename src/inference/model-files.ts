@@ -2,10 +2,10 @@
  * Saving and loading a trained posterior: three self-contained ONNX models (log-prob, sampling, gradient
  * of log-prob; weights and z-scoring baked in, so onnxruntime in any language can run them) and
  * posterior.json with the flow description, z-score statistics, the prior, names and provenance.
- * Files are written atomically and posterior.json last, so a directory with it is complete.
+ * The directory is assembled next to its destination and renamed into place, so it is always complete.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { FlowConfig } from '../flow/config.js';
 import { logProbGraph, sampleGraph, type ZScore } from '../flow/graphs.js';
@@ -56,8 +56,13 @@ export function savePosterior(dir: string, trained: TrainedFlow, meta: Posterior
   if (meta.parameters.length !== config.thetaDim) throw new InputError(`${meta.parameters.length} prior parameters for a ${config.thetaDim}-dimensional θ — fix: pass one prior entry per θ column`);
   if (meta.featureNames.length !== config.xDim) throw new InputError(`${meta.featureNames.length} feature names for ${config.xDim} features — fix: pass one name per feature column`);
   const g = graphs(trained);
+  // The model is written into a fresh sibling directory that then replaces `dir`, so a reader (or a
+  // crash mid-write) never sees new ONNX files next to an old posterior.json.
+  const target = resolve(dir);
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
   const metadata = { hpcinv_version: version, theta_names: meta.parameters.map((p) => p.path).join(','), feature_names: meta.featureNames.join(',') };
-  for (const key of Object.keys(FILES) as (keyof typeof FILES)[]) writeFileAtomic(join(dir, FILES[key]), encodeModel(g[key], metadata));
+  for (const key of Object.keys(FILES) as (keyof typeof FILES)[]) writeFileAtomic(join(tmp, FILES[key]), encodeModel(g[key], metadata));
   const { config: _c, params, zscore, history: _h, ...training } = trained;
   const file: PosteriorFile = {
     format: 'hpcinv-posterior',
@@ -73,7 +78,11 @@ export function savePosterior(dir: string, trained: TrainedFlow, meta: Posterior
     provenance: meta.provenance ?? {},
     files: FILES,
   };
-  writeFileAtomic(join(dir, POSTERIOR_JSON), JSON.stringify(file, null, 1) + '\n');
+  writeFileAtomic(join(tmp, POSTERIOR_JSON), JSON.stringify(file, null, 1) + '\n');
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(tmp, target);
+  rmSync(old, { recursive: true, force: true });
   return file;
 }
 

@@ -98,6 +98,17 @@ print("ok")`;
   expect(execFileSync(python, ['-c', check, ...files], { encoding: 'utf8' }).trim()).toBe('ok');
 });
 
+test('saving over an existing model replaces it whole, leaving no temporary directories', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'hpcinv-npe-resave-'));
+  const target = join(parent, 'model');
+  savePosterior(target, trained, { parameters, featureNames: ['a', 'b', 'c'] });
+  const again = savePosterior(target, trained, { parameters, featureNames: ['f1', 'f2', 'f3'], provenance: { round: 2 } });
+  expect(readdirSync(parent)).toEqual(['model']);
+  expect(readdirSync(target).sort()).toEqual(['log_prob.onnx', 'log_prob_grad.onnx', 'posterior.json', 'sample.onnx']);
+  expect(again.featureNames).toEqual(['f1', 'f2', 'f3']);
+  rmSync(parent, { recursive: true, force: true });
+});
+
 test('missing model files give a clear error', async () => {
   await expect(loadPosterior(join(dir, 'nowhere'))).rejects.toThrow(/no trained posterior.*fix:/);
 });
