@@ -80,22 +80,26 @@ export class BalloonMonitor implements Pick<Monitor, 'collect'> {
     this.m++;
     const { tauS, tauF, tauO, alpha, E0 } = balloonConstants;
     const dt = this.dtS;
+    // v^(1/α) with 1/α = 3.125 = 3 + 1/8 exactly: v³·v^(1/8) by three square roots is several times
+    // cheaper than pow and agrees with it to the last ulp or two; (1 − E0)^(1/f) = exp(ln(1 − E0)/f).
+    const eighthRoot = 1 / alpha === 3.125;
     const ia = 1 / alpha;
+    const lnE = Math.log(1 - E0);
     const m = s.length;
     for (let k = 0; k < m; k++) {
       const x0 = x[k];
       const s0 = s[k], f0 = f[k], v0 = v[k], q0 = q[k];
-      const va0 = Math.pow(v0, ia);
+      const va0 = eighthRoot ? v0 * v0 * v0 * Math.sqrt(Math.sqrt(Math.sqrt(v0))) : Math.pow(v0, ia);
       const ds0 = x0 - s0 / tauS - (f0 - 1) / tauF;
       const df0 = s0;
       const dv0 = (f0 - va0) / tauO;
-      const dq0 = ((f0 * (1 - Math.pow(1 - E0, 1 / f0))) / E0 - (va0 * q0) / v0) / tauO;
+      const dq0 = ((f0 * (1 - Math.exp(lnE / f0))) / E0 - (va0 * q0) / v0) / tauO;
       const s1 = s0 + dt * ds0, f1 = f0 + dt * df0, v1 = v0 + dt * dv0, q1 = q0 + dt * dq0;
-      const va1 = Math.pow(v1, ia);
+      const va1 = eighthRoot ? v1 * v1 * v1 * Math.sqrt(Math.sqrt(Math.sqrt(v1))) : Math.pow(v1, ia);
       const ds1 = x0 - s1 / tauS - (f1 - 1) / tauF;
       const df1 = s1;
       const dv1 = (f1 - va1) / tauO;
-      const dq1 = ((f1 * (1 - Math.pow(1 - E0, 1 / f1))) / E0 - (va1 * q1) / v1) / tauO;
+      const dq1 = ((f1 * (1 - Math.exp(lnE / f1))) / E0 - (va1 * q1) / v1) / tauO;
       s[k] = s0 + ((ds0 + ds1) * dt) / 2;
       f[k] = f0 + ((df0 + df1) * dt) / 2;
       v[k] = v0 + ((dv0 + dv1) * dt) / 2;
