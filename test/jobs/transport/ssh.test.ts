@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SshTransport, type SshOptions } from '../../../src/jobs/transport/ssh.js';
 import { BackendError } from '../../../src/errors.js';
 import { sshEnv, withSshd } from '../slurm/test-cluster.js';
@@ -52,7 +52,7 @@ withSshd('SSH transport against the test sshd (127.0.0.1:2222, MaxSessions 10)',
   });
 
   test('one connection serves many parallel commands; the channel cap keeps them below MaxSessions', async () => {
-    const logins = (): number => (readFileSync('/var/lib/hpc-test-ssh/sshd.log', 'utf8').match(/Accepted publickey for /g) ?? []).length;
+    const logins = (): number => (readFileSync(join(dirname(sshEnv.knownHostsFile), 'sshd.log'), 'utf8').match(/Accepted publickey for /g) ?? []).length;
     const before = logins();
     const t = open({ maxChannels: 8 });
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => t.exec(['sh', '-c', `sleep 0.2; echo ${i}`])));
