@@ -113,6 +113,7 @@ async function runCase(name) {
   const c76 = loadConnectome('tvb:76');
   const cases = {
     single: () => ({ conn: c76, speed: 3, B: 1 }),
+    batch4: () => ({ conn: c76, speed: 3, B: 4 }),
     batch8: () => ({ conn: c76, speed: 3, B: 8 }),
     batch16: () => ({ conn: c76, speed: 3, B: 16 }),
     nodelaySingle: () => ({ conn: c76, speed: Infinity, B: 1 }),
@@ -130,7 +131,7 @@ async function runCase(name) {
     if (cs.baseline) times.push(timed(() => denseBaseline(cs.conn, cs.speed, ms, [0.01, 0.02], rep + 1)));
     else {
       const setup = prepareSimulation(spec(cs.conn, cs.speed, ms));
-      times.push(timed(() => simulateBatch(setup, Array.from({ length: cs.B }, () => params()), Array.from({ length: cs.B }, (_, q) => rep * 100 + q + 1))));
+      times.push(timed(() => simulateBatch(setup, Array.from({ length: cs.B }, () => params()), Array.from({ length: cs.B }, (_, q) => rep * 100 + q + 1), { maxBatch: cs.B })));
     }
   }
   const per = (t) => (t * 1000) / nSteps / cs.B;
@@ -162,7 +163,7 @@ if (process.argv[2] === '--case') {
 } else {
   globalThis.__rng = await import(new URL('simulator/rng.js', dist));
   const load0 = loadavg();
-  const names = ['single', 'dense', 'batch8', 'batch16', 'nodelaySingle', 'denseNodelay', 'nodelayBatch8', 'single1000ms'];
+  const names = ['single', 'dense', 'batch4', 'batch8', 'batch16', 'nodelaySingle', 'denseNodelay', 'nodelayBatch8', 'single1000ms'];
   if (existsSync(c998)) names.push('single998');
   const results = {};
   for (const name of names) {
@@ -182,6 +183,7 @@ if (process.argv[2] === '--case') {
           delayCpu: ratio('single', 'dense', 'usPerStepPerSimCpu'),
           delayWall: ratio('single', 'dense', 'usPerStepPerSimWall'),
           nodelayCpu: ratio('nodelaySingle', 'denseNodelay', 'usPerStepPerSimCpu'),
+          batch4PerSimSpeedupOverSingleCpu: ratio('batch4', 'single', 'usPerStepPerSimCpu'),
           batch16PerSimSpeedupOverSingleCpu: ratio('batch16', 'single', 'usPerStepPerSimCpu'),
         },
         targets: { singleUsPerStep: 2, batchUsPerStepPerSim: 0.5, tvbNumbaUsPerStep: 16 },
