@@ -207,6 +207,26 @@ describe('conformance 14 and 15: what the job sees', () => {
     expect(await download(arr, 'stdout')).toBe('x=y\n');
   });
 
+  test('Imports from this server\'s own storage URLs copy the file; sites accept submissions too', async () => {
+    const put = await raw(server, 'PUT', '/storages/HOME/files/in/data.txt', {
+      headers: { ...userJson(server), 'Content-Type': 'application/octet-stream' }, body: 'from home',
+    });
+    expect(put.status).toBe(204);
+    const site = (await get('/sites')).json().sites[0] as string;
+    const res = await raw(server, 'POST', site, {
+      headers: userJson(server),
+      body: JSON.stringify({ Executable: 'cat in.dat', Imports: [{ From: `${server.url}/storages/HOME/files/in/data.txt`, To: 'in.dat' }] }),
+    });
+    expect(res.status).toBe(201);
+    const url = res.headers.location as string;
+    expect((await waitFor(server, url, finished)).status).toBe('SUCCESSFUL');
+    expect(await download(url, 'stdout')).toBe('from home');
+    const foreign = await submit(server, { Executable: 'true', Imports: [{ From: 'https://elsewhere.example/x', To: 'x' }] });
+    const failed = await waitFor(server, foreign, finished);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.statusMessage).toMatch(/Stage-in failed: .*only from its own storages/);
+  });
+
   test('the server\'s own environment does not leak into jobs', async () => {
     process.env.HPCINV_TEST_SECRET = 'leak';
     try {
