@@ -29,6 +29,21 @@ test('init writes the starter and refuses to overwrite; sample and submit --dry-
   expect(existsSync(join(run, 'plan.json')) || existsSync(join(run, 'manifest.jsonl'))).toBe(false);
 });
 
+test('without a chunk size, submit times a shortened simulation and sizes chunks to the target task duration', async () => {
+  const dir = tempDir('cli-timing');
+  const run = join(dir, 'run');
+  // Target 6 s per task, batches of 1, 40 samples: the chunk size is what fits in 6 s at the measured speed.
+  await hpcinv(['sample', smallExperiment(dir, { count: 40, batchSize: 1, targetTaskMinutes: 0.1 }), run]);
+  const dry = await hpcinv(['submit', run, '--dry-run', '--concurrency', '2']);
+  expect(dry.exitCode).toBe(0);
+  const m = /# plan: (\d+) chunks of (\d+) simulations \(timing, ([\d.]+) s\/simulation\)/.exec(dry.stdout);
+  expect(m).not.toBeNull();
+  const [chunks, size, perSim] = [Number(m![1]), Number(m![2]), Number(m![3])];
+  // ±1: the printed seconds per simulation are rounded to 3 decimals.
+  expect(Math.abs(size - Math.min(20, Math.max(1, Math.floor(6 / perSim))))).toBeLessThanOrEqual(1);
+  expect(chunks).toBe(Math.ceil(40 / size));
+});
+
 test('malformed experiment: exit 2 and the field paths on stderr; missing run: exit 2 with the fix', async () => {
   const dir = tempDir('cli-bad');
   const exp = smallExperiment(dir);

@@ -17,7 +17,7 @@ export function tempDir(prefix: string): string {
  * The smallest realistic experiment: the 68-region connectome, 100 model units at dt 0.01 (10,000 steps),
  * features on the 1-unit temporal average — a simulation takes well under a second.
  */
-export function smallExperiment(dir: string, opts: { count?: number; seed?: number; extra?: string; batchSize?: number } = {}): string {
+export function smallExperiment(dir: string, opts: { count?: number; seed?: number; extra?: string; batchSize?: number; targetTaskMinutes?: number } = {}): string {
   const path = join(dir, 'experiment.yaml');
   writeFileSync(
     path,
@@ -35,7 +35,7 @@ features:
   fcd: { window: 10, step: 5 }
   compute: [fc_sum, fcd_sum, homotopic_fc, region_mean]
 simulations: { count: ${opts.count ?? 8}, seed: ${opts.seed ?? 7} }
-sweep: { batchSize: ${opts.batchSize ?? 2}, maxAttempts: 3 }
+sweep: { batchSize: ${opts.batchSize ?? 2}, maxAttempts: 3${opts.targetTaskMinutes ? `, targetTaskMinutes: ${opts.targetTaskMinutes}` : ''} }
 ${opts.extra ?? ''}`,
   );
   return path;
