@@ -1,12 +1,12 @@
 #!/bin/sh
-# Build the hpcinv image with podman (daemon-less) from the offline bundle, without any registry.
+# Build the hpcinv image with podman (daemon-less) or docker from the offline bundle, without any registry.
 #
 # Usage: containers/build.sh [--tag IMAGE] [--base IMAGE] [--bundle FILE.tgz] [--save FILE.tar]
 #   --tag     image name (default localhost/hpcinv:<version>)
 #   --base    base image (default localhost/node-base:20, made here by make-node-base.sh when missing)
 #   --bundle  an existing `hpcinv bundle` tarball (default: make one from this checkout; needs dist/)
 #   --save    also write a docker-archive, the input of apptainer.def and of `sarus load`
-# Environment: CONTAINER_ENGINE (default podman; buildah-compatible `podman build` options are used),
+# Environment: CONTAINER_ENGINE (podman, the default, or docker),
 #   CONTAINERS_CONF (on this project's CI machines: containers/containers.conf, see docs/containers.md).
 # Prints the image name on the last line of stdout.
 set -eu
@@ -14,7 +14,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 ENGINE=${CONTAINER_ENGINE:-podman}
-VERSION=$(node -p "require('$ROOT/package.json').version")
+VERSION=$(PKG="$ROOT/package.json" node -p 'require(process.env.PKG).version')
 TAG="localhost/hpcinv:$VERSION"
 BASE="localhost/node-base:20"
 BUNDLE=""
@@ -36,9 +36,12 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/context"
 
+# podman: never contact a registry for a local base; docker build knows only --pull (always pull)
+PULL_FLAG=""
 case "$BASE" in
-  localhost/*) PULL=never; sh "$HERE/make-node-base.sh" "$BASE" >/dev/null ;;
-  *) PULL=missing ;;
+  localhost/*)
+    sh "$HERE/make-node-base.sh" "$BASE" >/dev/null
+    [ "$ENGINE" = docker ] || PULL_FLAG=--pull=never ;;
 esac
 
 if [ -z "$BUNDLE" ]; then
@@ -46,8 +49,10 @@ if [ -z "$BUNDLE" ]; then
     echo "build.sh: $ROOT/dist/cli/main.js is missing — fix: run npm run build first" >&2
     exit 2
   fi
-  node "$ROOT/dist/cli/main.js" bundle --out "$WORK" --platform linux-x64 >&2
-  BUNDLE="$WORK/hpcinv-$VERSION-linux-x64.tgz"
+  # the image is Linux on this machine's CPU (the base's node comes from here or matches it)
+  PLATFORM="linux-$(node -p process.arch)"
+  node "$ROOT/dist/cli/main.js" bundle --out "$WORK" --platform "$PLATFORM" >&2
+  BUNDLE="$WORK/hpcinv-$VERSION-$PLATFORM.tgz"
 fi
 if [ ! -f "$BUNDLE" ]; then
   echo "build.sh: bundle $BUNDLE not found — fix: pass a file made by hpcinv bundle" >&2
@@ -56,13 +61,18 @@ fi
 # the context holds only the bundle: nothing else of the checkout is sent to the builder
 ln "$BUNDLE" "$WORK/context/hpcinv.tgz" 2>/dev/null || cp "$BUNDLE" "$WORK/context/hpcinv.tgz"
 
-"$ENGINE" build --pull="$PULL" --network=none \
+# shellcheck disable=SC2086 # PULL_FLAG is one word or none
+"$ENGINE" build $PULL_FLAG --network=none \
   --build-arg BASE="$BASE" --build-arg VERSION="$VERSION" \
   -f "$HERE/Dockerfile" -t "$TAG" "$WORK/context" >&2
 
 if [ -n "$SAVE" ]; then
   rm -f "$SAVE.tmp"
-  "$ENGINE" save --format docker-archive -o "$SAVE.tmp" "$TAG" >&2
+  if [ "$ENGINE" = docker ]; then
+    docker save -o "$SAVE.tmp" "$TAG" >&2
+  else
+    "$ENGINE" save --format docker-archive -o "$SAVE.tmp" "$TAG" >&2
+  fi
   mv "$SAVE.tmp" "$SAVE"
 fi
 echo "$TAG"

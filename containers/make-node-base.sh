@@ -11,9 +11,9 @@ set -eu
 FORCE=0
 if [ "${1:-}" = "--force" ]; then FORCE=1; shift; fi
 IMAGE=${1:-localhost/node-base:20}
-ENGINE=${CONTAINER_ENGINE:-podman}
+ENGINE=${CONTAINER_ENGINE:-podman}   # or docker
 
-if [ "$FORCE" -eq 0 ] && "$ENGINE" image exists "$IMAGE" 2>/dev/null; then
+if [ "$FORCE" -eq 0 ] && "$ENGINE" image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "$IMAGE"
   exit 0
 fi
