@@ -122,7 +122,7 @@ export class UnicoreBackend implements Backend, BackendHints {
       this.known.set(a.chunk, { url, attempt: a, wd });
       if (props?.status === 'READY') {
         for (const input of inputs) await this.jobs.upload(wd, input.name, input.data);
-        await this.jobs.action(url, 'start');
+        await this.start(url);
       }
       return { jobId: url, attempts: [a], log: run.logRel(`unicore-${attemptTag(runId, a)}`) };
     });
@@ -165,6 +165,19 @@ export class UnicoreBackend implements Backend, BackendHints {
         await this.jobs.delete(job.url);
         this.known.delete(chunk);
       }
+    }
+  }
+
+  /**
+   * `start`, tolerating a retried start whose first try went through but lost its answer: a real server
+   * may refuse the second one, and a job that has left READY has started either way.
+   */
+  private async start(url: string): Promise<void> {
+    try {
+      await this.jobs.action(url, 'start');
+    } catch (err) {
+      const now = await this.jobs.status(url).catch(() => null);
+      if (!now || now.status === 'READY') throw err;
     }
   }
 

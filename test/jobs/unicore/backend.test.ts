@@ -88,6 +88,17 @@ describe('UNICORE backend hooks', () => {
     await b.close();
   });
 
+  test('a start whose answer was lost and whose repetition is refused counts as started', async () => {
+    const run = fakeRun();
+    const b = backend('true');
+    await b.stageIn(run.root);
+    server.knobs.faults.push(parseFaultSpec('drop-after:POST:/actions/start$:1'), parseFaultSpec('status:POST:/actions/start$:1:500'));
+    const [task] = await b.submit(run.root, [{ chunk: 5, attempt: 1 }]);
+    expect(server.knobs.faults.every((f) => f.count === 0)).toBe(true);
+    expect(await waitDone(b, run, task.jobId)).toBe('completed');
+    await b.close();
+  });
+
   test('a failing task maps to failed; inputs were uploaded before the start', async () => {
     const run = fakeRun();
     const b = backend('test -f experiment.yaml -a -f theta.arrow -a -f plan.json || exit 9; exit 4');

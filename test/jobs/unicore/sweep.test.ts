@@ -62,7 +62,7 @@ describe('whole sweeps through the UNICORE test server', () => {
     for (const j of tagged) expect(existsSync(join(j.storage.root, 'inputs', 'connectivity_68.zip'))).toBe(true);
   });
 
-  test('with injected faults (lost submit answer, 503s, dropped polls, expired session, a failing node) the dataset is still complete and no chunk is submitted twice', async () => {
+  test('with injected faults (lost submit and start answers, 503s, dropped polls, expired session, a failing node) the dataset is still complete and no chunk is submitted twice', async () => {
     const runDir = makeRun(server, { count: 6, chunkSize: 2, backend: { deleteFinished: true } });
     const before = jobsCreated(server);
     server.knobs.faults.push(
@@ -70,6 +70,7 @@ describe('whole sweeps through the UNICORE test server', () => {
       parseFaultSpec('status:PUT:/files/:2:503'), // two uploads refused
       parseFaultSpec('status:GET:^/jobs/[^/]+$:3:502'), // status polls fail
       parseFaultSpec('drop-before:GET:^/jobs/[^/]+$:2'),
+      parseFaultSpec('drop-after:POST:/actions/start$:1'), // a start that went through but lost its answer
     );
     server.knobs.failNextJobs = 1;
     const expire = setInterval(() => server.auth.expireSessions(), 1500);
