@@ -104,7 +104,7 @@ function outcome(run: RunDir, backend: string, chunks: number, r?: SweepResult, 
     summary += ' — cancelled; resume with `hpcinv submit`';
     exitCode = 1;
   } else if (r?.detached) {
-    summary += ` — interrupted; jobs keep running, re-attach with \`hpcinv submit ${run.root}\``;
+    summary += ` — interrupted; resume with \`hpcinv submit ${run.root}\` (local tasks were stopped; cluster jobs keep running and are re-attached)`;
     exitCode = 130;
   } else if (failed.length) {
     summary += `\n${failed.length} chunk(s) failed: ${failed.slice(0, 5).map((f) => `${f.chunk} (${f.reason})`).join('; ')} — fix: read \`hpcinv logs ${run.root} ${failed[0].chunk}\`, then \`hpcinv retry ${run.root}\``;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { taskCommand } from '../../src/jobs/local/task-command.js';
@@ -9,8 +9,16 @@ export function requireBuild(): void {
   if (!existsSync(main)) throw new Error(`${main} is missing — run \`npx tsc -p tsconfig.json\` (npm test does) before these tests`);
 }
 
+const made: string[] = [];
+// Jest evaluates this module once per test file, so each file removes the directories it made.
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `hpcinv-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `hpcinv-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 /**
