@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { execa } from 'execa';
 import { InputError } from '../errors.js';
@@ -55,7 +55,6 @@ export async function stageBundle(projectRoot: string, stageDir: string, target:
   manifest.bundleDependencies = Object.keys(manifest.dependencies ?? {}).sort();
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  let leftOut = 0;
   for (const pkg of packages) {
     const source = join(projectRoot, pkg.location);
     const name = packageNameOf(pkg.location);
@@ -66,20 +65,14 @@ export async function stageBundle(projectRoot: string, stageDir: string, target:
         const inside = relative(source, from).split(sep).join('/');
         // nested node_modules are their own lock entries (copied only if they are production ones)
         if (inside === 'node_modules' || inside.startsWith('node_modules/')) return false;
-        if (target && isForeignPlatformFile(name, inside, target)) {
-          leftOut++;
-          return false;
-        }
-        return true;
+        return !(target && isForeignPlatformFile(name, inside, target));
       },
     });
   }
-  if (!existsSync(join(stageDir, 'node_modules'))) mkdirSync(join(stageDir, 'node_modules'));
-  return { packages, files, foreignPlatformEntriesLeftOut: leftOut };
+  return { packages, files };
 }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`. */
 export function packageNameOf(location: string): string {
-  const tail = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  return tail;
+  return location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
 }
