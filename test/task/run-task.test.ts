@@ -60,11 +60,17 @@ test('batch size does not change the numbers: batches of 1 and of 2 give identic
   for (const name of ['fc_sum', 'fcd_sum', 'homotopic_fc', 'region_mean_5']) expect(column(a, name)).toEqual(column(b, name));
 });
 
-test('an unknown chunk id is refused with the valid range', async () => {
+test('one task call runs several chunks (as a packed array element does); an unknown chunk id is refused with the valid range', async () => {
   const dir = tempDir('badchunk');
   const run = new RunDir(join(dir, 'run'));
   createRun(smallExperiment(dir, { count: 2 }), run.root);
   plan(run, 2, 1);
+  const both = await task(run, ['--chunk', '0', '--chunk', '1', '--attempt', '3']);
+  expect(both.exitCode).toBe(0);
+  for (const c of [0, 1]) {
+    expect(checkChunk(run, c, 1)).toMatchObject({ ok: true, marker: { chunk: c, attempt: 3 } });
+    expect(Array.from(column(readArrow(run.chunkFile(c)), 'sample') as Int32Array)).toEqual([c]);
+  }
   const res = await task(run, ['--chunk', '5']);
   expect(res.exitCode).toBe(2);
   expect(res.stderr).toMatch(/chunk 5 is not in .*plan.json \(chunks 0–1\) — fix:/);
