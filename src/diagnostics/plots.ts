@@ -107,7 +107,8 @@ export function sbcHistogramSpec(study: StudySummary, budget: number): TopLevelS
       cell.perParameter.flatMap((p) =>
         p.sbc.histogram.map((count, b) => ({
           panel: `${cell.featureSet} · ${p.name}`,
-          bin: (b + 0.5) / p.sbc.bins,
+          lo: b / p.sbc.bins,
+          hi: (b + 1) / p.sbc.bins,
           count,
           expected: cell.nCases / p.sbc.bins,
         })),
@@ -123,7 +124,8 @@ export function sbcHistogramSpec(study: StudySummary, budget: number): TopLevelS
       width: WIDTH * 0.8,
       height: HEIGHT * 0.6,
       layer: [
-        { mark: { type: 'bar', color: 'steelblue' }, encoding: { x: { field: 'bin', type: 'quantitative', bin: { step: 1 / 20, extent: [0, 1] }, title: 'normalised rank' }, y: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'count' } } },
+        // The histogram is already binned (sbcUniformity chose the bins), so bars span [lo, hi) as given.
+        { mark: { type: 'bar', color: 'steelblue', stroke: 'white' }, encoding: { x: { field: 'lo', type: 'quantitative', scale: { domain: [0, 1] }, title: 'normalised rank' }, x2: { field: 'hi' }, y: { field: 'count', type: 'quantitative', title: 'count' }, y2: { datum: 0 } } },
         { mark: { type: 'rule', strokeDash: [4, 3], color: 'black' }, encoding: { y: { field: 'expected', type: 'quantitative', aggregate: 'mean' } } },
       ],
     },
