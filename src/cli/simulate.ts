@@ -44,10 +44,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       vary = { path, values: list.split(',').map((v) => parseNumber(v, `--vary ${path}`)) };
     }
     if (!Number.isInteger(args.repeats) || args.repeats < 1) throw new InputError(`--repeats ${args.repeats} is not a whole number ≥ 1 — fix: e.g. --repeats 4`);
-    const sim = run.simulateExperiment(args.experiment, { set, vary, repeats: args.repeats });
-    const recorded = run.recordedMonitors(sim.section);
+    const recorded = run.recordedMonitors(run.readSimulationSection(args.experiment));
     const monitor = (args.monitor as (typeof recorded)[number] | undefined) ?? recorded[0];
     if (!recorded.includes(monitor)) throw new InputError(`the experiment does not record the ${monitor} monitor — fix: add it under monitors: or pick one of ${recorded.join(', ')}`);
+    const sim = run.simulateExperiment(args.experiment, { set, vary, repeats: args.repeats, keep: [monitor] });
     let rows = 0;
     if (args.output) {
       const table = run.monitorTable(sim, monitor);

@@ -17,6 +17,8 @@ export interface SimulateOptions {
   vary?: { path: string; values: number[] };
   /** Simulations per parameter set, with seeds seed, seed+1, … (default 1). */
   repeats?: number;
+  /** Monitor outputs to keep (default all): the others are not stored. */
+  keep?: MonitorName[];
 }
 
 export interface SimulationRunRecord {
@@ -69,7 +71,7 @@ export function simulateExperiment(file: string, opts: SimulateOptions = {}): Ex
     }
   }
   const t0 = performance.now();
-  const results = simulateBatch(setup, params, records.map((r) => r.seed));
+  const results = simulateBatch(setup, params, records.map((r) => r.seed), { keep: opts.keep });
   const wallSeconds = (performance.now() - t0) / 1000;
   results.forEach((r, i) => {
     records[i].diverged = r.diverged;

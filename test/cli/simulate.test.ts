@@ -61,6 +61,10 @@ test('bad input: exit 2, the field and the fix, nothing written', async () => {
   expect(res.exitCode).toBe(2);
   expect(res.stderr).toMatch(/at integrator\.dt: dt must be > 0 — fix/);
   expect(existsSync(join(dir, 'bad.csv'))).toBe(false);
+  const missing = await hpcinv(['simulate', 'exp.yaml', '-m', 'bold', '-o', 'bold.csv'], dir);
+  expect(missing.exitCode).toBe(2);
+  expect(missing.stderr).toMatch(/does not record the bold monitor — fix/);
+  expect(existsSync(join(dir, 'bold.csv'))).toBe(false);
   const path = await hpcinv(['simulate', 'exp.yaml', '--set', 'coupling.z=1'], dir);
   expect(path.exitCode).toBe(2);
   expect(path.stderr).toMatch(/names no Linear coupling parameter — fix/);
