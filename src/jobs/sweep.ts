@@ -6,11 +6,13 @@ import { runSweep, type SweepResult } from './lifecycle.js';
 import { ensurePlan } from './make-plan.js';
 import { RunDir } from '../store/run-dir.js';
 import { loadFrozenExperiment } from '../experiment/load.js';
+import type { Experiment } from '../experiment/schema.js';
 import { foldManifest, readManifest, appendManifest } from '../store/manifest.js';
 import { checkChunk } from '../store/done-marker.js';
 import { readPlan } from '../store/plan-file.js';
 import { cancelRequestPath } from '../store/run-status.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { acquireRunLock } from '../store/run-lock.js';
 import { createReporter } from '../progress/reporter.js';
 import { InputError } from '../errors.js';
 
@@ -55,6 +57,23 @@ async function sweepRun(runRoot: string, opts: SubmitOptions, budget: 'total' | 
   const exp = loadFrozenExperiment(run);
   const backendName = opts.backend ?? (budget === 'additional' ? lastBackend(run) : undefined) ?? exp.backend.name;
   const concurrency = opts.concurrency ?? exp.backend.concurrency;
+  // Taken before planning: two orchestrators must not plan (or submit) the same run.
+  const release = opts.dryRun ? () => {} : acquireRunLock(run);
+  try {
+    return await sweepLocked(run, exp, backendName, concurrency, opts, budget);
+  } finally {
+    release();
+  }
+}
+
+async function sweepLocked(
+  run: RunDir,
+  exp: Experiment,
+  backendName: string,
+  concurrency: number | undefined,
+  opts: SubmitOptions,
+  budget: 'total' | 'additional',
+): Promise<SubmitOutcome> {
   const plan = await ensurePlan(run, exp, { chunkSize: opts.chunkSize, workers: concurrency ?? availableParallelism(), dryRun: opts.dryRun });
   const backend = await createBackend(backendName, { runDir: run.root, settings: exp.backend, concurrency });
   const maxAttempts = opts.maxAttempts ?? exp.sweep.maxAttempts;

@@ -77,7 +77,7 @@ test('submit, status --json, logs; a task refuses a run made by an incompatible 
   expect(task.stderr).toMatch(/made by hpcinv 7\.0\.0, this is hpcinv \d+\.\d+\.\d+: the versions are incompatible — fix:/);
 });
 
-test('cancel stops a running sweep: the orchestrator exits, its tasks are killed, and a later submit resumes', async () => {
+test('a second submit on a running run is refused; cancel stops the sweep: the orchestrator exits, its tasks are killed, and a later submit resumes', async () => {
   const dir = tempDir('cli-cancel');
   const run = join(dir, 'run');
   await hpcinv(['sample', smallExperiment(dir, { count: 6, batchSize: 1 }), run]);
@@ -88,6 +88,9 @@ test('cancel stops a running sweep: the orchestrator exits, its tasks are killed
     if (Date.now() > until) throw new Error(`no task started; submit said: ${JSON.stringify(await Promise.race([sweep, 'still running']))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const second = await hpcinv(['submit', run]);
+  expect(second.exitCode).toBe(1);
+  expect(second.stderr).toMatch(/another orchestrator \(pid \d+ on .*\) is running .* — fix:/);
   const c = await hpcinv(['cancel', run, '--json']);
   expect(c.exitCode).toBe(0);
   const stopped = await sweep;
@@ -100,4 +103,5 @@ test('cancel stops a running sweep: the orchestrator exits, its tasks are killed
   const resumed = await hpcinv(['submit', run]);
   expect(resumed.exitCode).toBe(0);
   expect(resumed.stdout).toMatch(/6\/6 chunks done/);
+  expect(existsSync(join(run, 'orchestrator.lock'))).toBe(false);
 });
