@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 
 interface InferArgs {
   run: string;
-  observed: string;
+  observed: string[];
   samples: number;
   seed: number;
   map: boolean;
@@ -16,15 +16,25 @@ export const inferCommand: CommandModule<object, InferArgs> = {
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run directory (with model/) or model directory' })
-      .option('observed', { type: 'string', demandOption: true, describe: 'Observed features: JSON {name: value} or one-row CSV with a header' })
+      .option('observed', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Observed features (JSON {name: value} or a one-row CSV with a header), or empirical BOLD files, one per subject (.npy, .arrow, .csv, .tsv; docs/observed-data.md)',
+      })
       .option('samples', { type: 'number', default: 10000, describe: 'Posterior samples to draw' })
       .option('seed', { type: 'number', default: 0, describe: 'Sampling seed' })
       .option('map', { type: 'boolean', default: false, describe: 'Also compute the MAP estimate' })
       .option('out', { type: 'string', describe: 'Samples file (default <run>/posterior_samples.arrow)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: async (args) => {
+    const { isFeatureFile } = await import('../observed/kind.js');
+    if (args.observed.length > 1 || !isFeatureFile(args.observed[0]!)) {
+      const { inferSubjectsCommand } = await import('../observed/infer-command.js');
+      return inferSubjectsCommand(args.run, args.observed, { samples: args.samples, seed: args.seed, out: args.out, json: args.json });
+    }
     const { inferRun } = await import('../inference/run-commands.js');
-    const r = await inferRun(args.run, { observed: args.observed, samples: args.samples, seed: args.seed, map: args.map, out: args.out });
+    const r = await inferRun(args.run, { observed: args.observed[0]!, samples: args.samples, seed: args.seed, map: args.map, out: args.out });
     if (args.json) {
       console.log(JSON.stringify(r, null, 2));
       return;
