@@ -61,6 +61,9 @@ interface InFlight {
   unknownSince?: number;
 }
 
+/** Consecutive failed poll rounds (with the backoff between them) before the sweep gives up. */
+const MAX_POLL_FAILURES = 8;
+
 const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'preempted']);
 
 export async function runSweep(runRoot: string, opts: SweepOptions): Promise<SweepResult> {
@@ -166,6 +169,7 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
   };
 
   let cancelled = false;
+  let pollFailures = 0;
   await backend.stageIn(run.root);
   await submitQueued();
   opts.onProgress?.(progress());
@@ -179,9 +183,19 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
     await backoff.wait(opts.signal);
     if (opts.signal?.aborted) continue;
     const ids = [...new Set([...inFlight.values()].map((f) => f.jobId))];
-    const states = ids.length ? await backend.poll(run.root, ids) : new Map<string, JobState>();
-    const finishedJobs = [...inFlight.values()].filter((f) => TERMINAL.has(states.get(f.jobId) ?? 'unknown')).map((f) => f.chunk);
-    if (finishedJobs.length) await backend.stageOut(run.root, finishedJobs);
+    let states: Map<string, JobState>;
+    try {
+      states = ids.length ? await backend.poll(run.root, ids) : new Map<string, JobState>();
+      const finishedJobs = [...inFlight.values()].filter((f) => TERMINAL.has(states.get(f.jobId) ?? 'unknown')).map((f) => f.chunk);
+      if (finishedJobs.length) await backend.stageOut(run.root, finishedJobs);
+      pollFailures = 0;
+    } catch (err) {
+      // A scheduler or network hiccup must not end a sweep of many hours: try again at the next round,
+      // give up only when the backend keeps failing.
+      if (++pollFailures >= MAX_POLL_FAILURES) throw err;
+      log(`polling ${backend.name} failed (${(err as Error).message}); retrying (${pollFailures}/${MAX_POLL_FAILURES})`);
+      continue;
+    }
     const records: ManifestRecord[] = [];
     const t = Date.now();
     let changed = false;

@@ -23,7 +23,7 @@ class SchedulerQuirks implements Backend, BackendHints {
   polls = 0;
   constructor(
     private readonly inner: LocalBackend,
-    private readonly quirks: { silentPolls?: number; dropFirstSubmission?: boolean; lostGraceMs: number },
+    private readonly quirks: { silentPolls?: number; failingPolls?: number; dropFirstSubmission?: boolean; lostGraceMs: number },
   ) {}
   get lostGraceMs(): number {
     return this.quirks.lostGraceMs;
@@ -42,6 +42,7 @@ class SchedulerQuirks implements Backend, BackendHints {
   }
   async poll(runDir: string, ids: string[]): Promise<Map<string, JobState>> {
     this.polls++;
+    if (this.polls <= (this.quirks.failingPolls ?? 0)) throw new Error('connection reset by peer');
     if (this.polls <= (this.quirks.silentPolls ?? 0)) return new Map(ids.map((id) => [id, 'unknown' as JobState]));
     const states = await this.inner.poll(runDir, ids);
     for (const id of ids) if (id.startsWith('dropped-')) states.set(id, 'unknown');
@@ -77,4 +78,13 @@ test('a job the scheduler accepted and then forgot is declared lost after the gr
     expect(attempts.map((a) => a.state)).toEqual(['lost', 'done']);
     expect(attempts[0].reason).toMatch(/unknown to local and left no output/);
   }
+});
+
+test('a few failing polls (network or scheduler hiccups) do not end the sweep', async () => {
+  const run = newRun('flaky', 1);
+  const events: string[] = [];
+  const backend = new SchedulerQuirks(new LocalBackend({ concurrency: 1 }), { failingPolls: 3, lostGraceMs: 600_000 });
+  const r = await runSweep(run.root, { backend, maxAttempts: 1, initialPollMs: 50, onEvent: (m) => events.push(m) });
+  expect(r.done).toEqual([0]);
+  expect(events.filter((e) => /polling local failed \(connection reset by peer\); retrying/.test(e))).toHaveLength(3);
 });
