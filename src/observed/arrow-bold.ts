@@ -14,6 +14,11 @@ const GENERIC = /^(bold|r|x|region)?_?\d+$/i;
 export function parseArrowBold(bytes: Uint8Array, source: string): BoldMatrix {
   let table: Table;
   try {
+    // apache-arrow reads unknown bytes as an empty table; insist on the IPC file magic (both ends, so a
+    // truncated file is caught) or the stream format's continuation marker.
+    const file = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31].every((m, i) => bytes[i] === m && bytes[bytes.length - 6 + i] === m);
+    const stream = bytes.length >= 8 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff;
+    if (!file && !stream) throw new Error('no Arrow IPC magic: truncated or not Arrow');
     table = tableFromIPC(bytes);
   } catch (e) {
     throw new InputError(`${source} is not a readable Arrow IPC file (${(e as Error).message}) — fix: write it with pyarrow.feather.write_feather(df, path, compression="uncompressed") or \`hpcinv simulate -o bold.arrow\``);

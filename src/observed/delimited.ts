@@ -36,7 +36,8 @@ export function parseDelimited(text: string, source: string): BoldMatrix {
     }
     return v;
   };
-  const header = rows[0]!.some((c, j) => !isNumeric(c) && !(j === 0 && c.trim() === ''));
+  // Region labels across the first row (beyond a leading time or label cell) make it a header.
+  const header = rows[0]!.some((c, j) => j > 0 && !isNumeric(c));
   if (header) {
     const first = rows[0]![0]!.trim().toLowerCase();
     const skip = first === '' || first === 't' || first === 'time' ? 1 : 0;
