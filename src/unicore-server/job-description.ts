@@ -50,7 +50,7 @@ function str(v: unknown, what: string): string {
 const truthy = (v: unknown) => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
 
 /** `10`, `10s`, `10min`, `2h`, `1d` → seconds (UNICORE's Runtime syntax). */
-export function parseRuntime(v: unknown): number {
+function parseRuntime(v: unknown): number {
   const text = str(v, 'Resources.Runtime').trim();
   const m = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?$/i.exec(text);
   if (!m) return bad(`cannot parse Runtime "${text}" (use seconds, or a number with min, h or d)`);

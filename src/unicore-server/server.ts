@@ -38,8 +38,11 @@ export interface RunningUnicoreServer {
   knobs: ServerKnobs;
   auth: Authenticator;
   jobs: JobManager;
-  /** Every request answered (method, BASE-relative path, status), for assertions on client behaviour. */
-  requests: { method: string; path: string; status: number }[];
+  /**
+   * Every request (method, BASE-relative path, status), for assertions on client behaviour. `dropped`:
+   * the client got no answer (status 0 when nothing was done, else the status the work ended with).
+   */
+  requests: { method: string; path: string; status: number; dropped?: boolean }[];
   close(): Promise<void>;
 }
 
@@ -145,8 +148,8 @@ export async function startUnicoreServer(options: UnicoreServerOptions = {}): Pr
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : null;
-    const record = (status: number) => {
-      if (requests.length < MAX_REQUEST_LOG) requests.push({ method, path: path ?? url.pathname, status });
+    const record = (status: number, dropped = false) => {
+      if (requests.length < MAX_REQUEST_LOG) requests.push({ method, path: path ?? url.pathname, status, ...(dropped ? { dropped } : {}) });
     };
     if (path === null) {
       record(404);
@@ -154,7 +157,7 @@ export async function startUnicoreServer(options: UnicoreServerOptions = {}): Pr
     }
     const fault = takeFault(knobs, method, path);
     if (fault?.kind === 'drop-before') {
-      record(0);
+      record(0, true);
       return req.socket.destroy();
     }
     if (fault?.kind === 'status') {
@@ -176,7 +179,7 @@ export async function startUnicoreServer(options: UnicoreServerOptions = {}): Pr
         [SESSION_LIFETIME_HEADER]: String(auth.sessionLifetimeMs) };
     }
     if (fault?.kind === 'drop-after') {
-      record(0);
+      record(reply.status, true);
       if (reply.body instanceof Readable) reply.body.destroy();
       return req.socket.destroy();
     }

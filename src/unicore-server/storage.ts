@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join, posix, sep } from 'node:path';
 import { HttpError, unicoreDate } from './http-util.js';
@@ -84,10 +84,6 @@ export async function listDirectory(storage: Storage, path: string, local: strin
     out.push([key, statEntry(st, storage.owner, storage.metadata.get(child))]);
   }
   return out;
-}
-
-export async function ensureDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: 0o700 });
 }
 
 /** Parses `rwxr-x---` (9 chars) into a mode. */

@@ -64,6 +64,7 @@ describe('conformance 18: timing and fault knobs', () => {
     server.knobs.faults.push(parseFaultSpec('drop-after:POST:^/jobs$:1'));
     await expect(submit(server, { Executable: 'true', Tags: ['dropped'] })).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect(server.jobs.jobs.size).toBe(before + 1);
+    expect(server.requests.filter((r) => r.dropped && r.method === 'POST').map((r) => r.status)).toEqual([0, 201]);
     expect((await raw(server, 'GET', '/jobs?tags=dropped', { headers: userJson(server) })).json().jobs).toHaveLength(1);
   });
 

@@ -143,7 +143,10 @@ describe('whole sweeps through the UNICORE test server', () => {
       expect(result.cancelled).toBe(true);
       const runId = JSON.parse(readFileSync(join(runDir, 'backend', 'unicore', 'run.json'), 'utf8')).runId;
       const jobs = [...server.jobs.jobs.values()].filter((j) => j.tags.includes(`hpcinv-${runId}`));
-      expect(jobs.map((j) => [j.status, j.statusMessage])).toEqual([['FAILED', 'Job aborted.'], ['FAILED', 'Job aborted.']]);
+      // The orchestrator may resubmit an aborted chunk once before it sees the CANCEL file (the
+      // lifecycle checks it at the top of its loop); those jobs are aborted too. None is left running.
+      expect(jobs.length).toBeGreaterThanOrEqual(2);
+      for (const j of jobs) expect([j.status, j.statusMessage]).toEqual(['FAILED', 'Job aborted.']);
     } finally {
       server.knobs.queueDelayMs = 0;
     }
