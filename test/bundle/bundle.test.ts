@@ -67,10 +67,12 @@ test('the package part is what npm publishes, with the compiled CLI and the bund
 describe('installed on a node without network', () => {
   let run: string;
   let reference: string;
+  let runParent: string;
 
   beforeAll(() => {
-    ({ run, reference } = makeReferenceRun());
+    ({ dir: runParent, run, reference } = makeReferenceRun());
   }, 300_000);
+  afterAll(() => rmSync(runParent, { recursive: true, force: true }));
 
   /** Run a command with no network at all: a new, empty network namespace (root) or npm offline mode. */
   const offline = (argv: string[], cwd: string) =>

@@ -15,10 +15,10 @@ const PROVENANCE = new Set(['chunk', 'attempt', 'job_id', 'host', 'wall_s']);
 /**
  * A run small enough for deployment tests: the shipped starter experiment with 2 samples, one chunk
  * each, and 1 s of model time on the temporal-average monitor only (features computed from it). Simulated on the host with
- * `hpcinv submit` (local backend), so every chunk has a reference output. Returns the run directory
- * and a copy of its chunk outputs as the host made them.
+ * `hpcinv submit` (local backend), so every chunk has a reference output. Returns the run directory,
+ * a copy of its chunk outputs as the host made them, and the temp dir holding both (for cleanup).
  */
-export function makeReferenceRun(): { run: string; reference: string } {
+export function makeReferenceRun(): { dir: string; run: string; reference: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hpcinv-deploy-'));
   const exp = parse(readFileSync(join(packageRoot, 'templates', 'experiments', 'starter.yaml'), 'utf8'));
   exp.duration = 100;
@@ -32,7 +32,7 @@ export function makeReferenceRun(): { run: string; reference: string } {
   cli(['submit', run, '--backend', 'local', '--concurrency', '1']);
   const reference = join(dir, 'reference');
   cpSync(join(run, 'chunks'), reference, { recursive: true });
-  return { run, reference };
+  return { dir, run, reference };
 }
 
 function cli(args: string[]): void {

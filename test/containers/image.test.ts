@@ -30,13 +30,14 @@ const UID = 1000; // the image's USER
 
 describeImage('the hpcinv image (podman, registry-free base)', () => {
   let runDir: string;
+  let runParent: string;
   let reference: string;
   let work: string;
   let buildSeconds: number;
 
   beforeAll(async () => {
     const bundle = await sharedBundle();
-    ({ run: runDir, reference } = makeReferenceRun());
+    ({ dir: runParent, run: runDir, reference } = makeReferenceRun());
     work = mkdtempSync(join(tmpdir(), 'hpcinv-image-test-'));
     const t0 = performance.now();
     const build = run('sh', ['containers/build.sh', '--tag', TAG, '--bundle', bundle.file, '--save', join(work, 'image.tar')]);
@@ -44,12 +45,13 @@ describeImage('the hpcinv image (podman, registry-free base)', () => {
     if (build.status !== 0) throw new Error(`containers/build.sh failed:\n${build.stderr.slice(-3000)}`);
     expect(build.stdout.trim().split('\n').at(-1)).toBe(TAG);
     // the image's user owns nothing on the host: give it the run directory, as a site's user would own theirs
-    chownTree(join(runDir, '..'), UID);
+    chownTree(runParent, UID);
   }, 600_000); // bundle + reference run + image build: minutes on 2 busy cores
 
   afterAll(() => {
     run('podman', ['rmi', '-f', TAG]);
     if (work) rmSync(work, { recursive: true, force: true });
+    if (runParent) rmSync(runParent, { recursive: true, force: true });
   });
 
   test('carries the version label, a non-root user and the hpcinv task entry point', () => {
