@@ -6,7 +6,7 @@ import { createRun } from '../../src/experiment/create-run.js';
 import { writePlan } from '../../src/store/plan-file.js';
 import { planChunks } from '../../src/jobs/plan.js';
 import { RunDir } from '../../src/store/run-dir.js';
-import { foldManifest, readManifest } from '../../src/store/manifest.js';
+import { appendManifest, foldManifest, readManifest } from '../../src/store/manifest.js';
 import { version } from '../../src/version.js';
 import { requireBuild, smallExperiment, tempDir } from './sweep-helpers.js';
 
@@ -87,4 +87,19 @@ test('a few failing polls (network or scheduler hiccups) do not end the sweep', 
   const r = await runSweep(run.root, { backend, maxAttempts: 1, initialPollMs: 50, onEvent: (m) => events.push(m) });
   expect(r.done).toEqual([0]);
   expect(events.filter((e) => /polling local failed \(connection reset by peer\); retrying/.test(e))).toHaveLength(3);
+});
+
+test('an orchestrator killed between "submitting" and the backend answer: the attempt is lost, never reused, and redone', async () => {
+  const run = newRun('torn', 2);
+  // What the manifest holds when the orchestrator dies inside backend.submit: intent, no job id.
+  appendManifest(run, [{ chunk: 0, attempt: 1, backend: 'local', state: 'submitting', time: 'then' }]);
+  const r = await runSweep(run.root, { backend: new LocalBackend({ concurrency: 2 }), maxAttempts: 3, initialPollMs: 50 });
+  expect(r.done).toEqual([0, 1]);
+  const history = foldManifest(readManifest(run));
+  expect(history.get(0)!.map((a) => [a.attempt, a.state])).toEqual([
+    [1, 'lost'],
+    [2, 'done'],
+  ]);
+  expect(history.get(0)![0].reason).toMatch(/orchestrator stopped before the backend answered/);
+  expect(history.get(1)!.map((a) => [a.attempt, a.state])).toEqual([[1, 'done']]);
 });
