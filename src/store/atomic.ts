@@ -27,6 +27,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
   closeSync(fd);
   renameSync(tmp, path);
+  syncDirectory(dirname(path));
+}
+
+/** Make the rename itself durable (a power cut after rename must not resurrect the old file). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems (and NFS clients) refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**
