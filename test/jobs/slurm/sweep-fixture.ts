@@ -1,6 +1,7 @@
 /** The 200-sample sweep of the SLURM integration tests and the helpers that inject and check failures. */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRun } from '../../../src/experiment/create-run.js';
 import { gather } from '../../../src/store/gather.js';
@@ -9,7 +10,22 @@ import { RunDir } from '../../../src/store/run-dir.js';
 import { readManifest } from '../../../src/store/manifest.js';
 import { packageRoot } from '../../../src/version.js';
 
-const faultWrapper = ['bash', join(packageRoot, 'test', 'jobs', 'slurm', 'fixtures', 'fault-wrapper.sh'), process.execPath, join(packageRoot, 'dist', 'cli', 'main.js')];
+/**
+ * The tasks of these sweeps run for minutes: they start from a private copy of the build, so that a
+ * rebuild of dist/ in a shared working copy meanwhile cannot change the code they run (node_modules is
+ * shared by a symlink; the copy is readable by the SSH test user). Removed when the process exits.
+ */
+function snapshotBuild(): string {
+  const root = mkdtempSync(join(tmpdir(), 'hpcinv-test-build-'));
+  chmodSync(root, 0o755);
+  for (const entry of ['dist', 'package.json', 'data', 'templates', 'slurm']) cpSync(join(packageRoot, entry), join(root, entry), { recursive: true });
+  symlinkSync(join(packageRoot, 'node_modules'), join(root, 'node_modules'));
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+const build = snapshotBuild();
+const faultWrapper = ['bash', join(packageRoot, 'test', 'jobs', 'slurm', 'fixtures', 'fault-wrapper.sh'), process.execPath, join(build, 'dist', 'cli', 'main.js')];
 
 /** 200 samples in 20 chunks of 10, tiny simulations (10 model time units on the 68-region connectome). */
 export function makeRun(dir: string, site: string, profile: Record<string, unknown>, faults: string): RunDir {
