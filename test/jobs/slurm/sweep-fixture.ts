@@ -13,18 +13,18 @@ import { packageRoot } from '../../../src/version.js';
 /**
  * The tasks of these sweeps run for minutes: they start from a private copy of the build, so that a
  * rebuild of dist/ in a shared working copy meanwhile cannot change the code they run (node_modules is
- * shared by a symlink; the copy is readable by the SSH test user). Removed when the process exits.
+ * shared by a symlink; the copy is readable by the SSH test user). Removed after the test file.
  */
 function snapshotBuild(): string {
   const root = mkdtempSync(join(tmpdir(), 'hpcinv-test-build-'));
   chmodSync(root, 0o755);
   for (const entry of ['dist', 'package.json', 'data', 'templates', 'slurm']) cpSync(join(packageRoot, entry), join(root, entry), { recursive: true });
   symlinkSync(join(packageRoot, 'node_modules'), join(root, 'node_modules'));
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   return root;
 }
 
 const build = snapshotBuild();
+afterAll(() => rmSync(build, { recursive: true, force: true }));
 const faultWrapper = ['bash', join(packageRoot, 'test', 'jobs', 'slurm', 'fixtures', 'fault-wrapper.sh'), process.execPath, join(build, 'dist', 'cli', 'main.js')];
 
 /** 200 samples in 20 chunks of 10, tiny simulations (10 model time units on the 68-region connectome). */
