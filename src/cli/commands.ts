@@ -16,6 +16,7 @@ import { unicoreServerCommand } from './unicore-server.js';
 import { validateCommand } from './validate.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { planCommand } from './plan.js';
 import { renderCommand } from './render.js';
 import { lintTemplateCommand } from './lint-template.js';
 
@@ -23,4 +24,4 @@ import { lintTemplateCommand } from './lint-template.js';
  * Every `hpcinv` sub-command, one file each under src/cli/. Add a command by adding its module here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [bundleCommand, initCommand, sampleCommand, submitCommand, statusCommand, gatherCommand, retryCommand, cancelCommand, logsCommand, taskCommand, simulateCommand, trainCommand, inferCommand, unicoreServerCommand, renderCommand, lintTemplateCommand, validateCommand, reportCommand, runCommand];
+export const commands: CommandModule<any, any>[] = [bundleCommand, initCommand, sampleCommand, submitCommand, statusCommand, gatherCommand, retryCommand, cancelCommand, logsCommand, taskCommand, simulateCommand, trainCommand, inferCommand, unicoreServerCommand, renderCommand, lintTemplateCommand, validateCommand, reportCommand, runCommand, planCommand];

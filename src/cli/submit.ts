@@ -7,6 +7,7 @@ interface SubmitArgs {
   'chunk-size'?: number;
   'max-attempts'?: number;
   'dry-run': boolean;
+  yes: boolean;
   json: boolean;
 }
 
@@ -21,9 +22,14 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
       .option('chunk-size', { type: 'number', describe: 'Simulations per chunk (default: sized from sweep.targetTaskMinutes)' })
       .option('max-attempts', { type: 'number', describe: 'Attempts per chunk (default: sweep.maxAttempts)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and exactly what would be submitted; submit nothing' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Submit without asking even when the cost estimate is above the confirmation threshold (budget.confirmAboveCoreHours)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: async (args) => {
     const { submitRun } = await import('../jobs/sweep.js');
+    if (!args['dry-run']) {
+      const { confirmSubmitCost } = await import('../planning/confirm.js');
+      await confirmSubmitCost(args.run, { backend: args.backend, concurrency: args.concurrency, chunkSize: args['chunk-size'], yes: args.yes });
+    }
     const r = await submitRun(args.run, {
       backend: args.backend,
       concurrency: args.concurrency,

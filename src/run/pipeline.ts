@@ -81,7 +81,8 @@ interface InferenceRecord {
   posterior: ParameterPosterior[];
 }
 
-const inferencePath = (run: RunDir) => join(run.root, 'posterior.json');
+// Not posterior.json: a directory holding that file is taken for a model directory (modelDir).
+const inferencePath = (run: RunDir) => join(run.root, 'posterior-summary.json');
 const samplesPath = (run: RunDir) => join(run.root, 'posterior_samples.arrow');
 
 /** The stored inference if it was made from this model and this observation with as many samples. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetSchema } from '../planning/budget-schema.js';
 
 /**
  * A site profile: where and how SLURM jobs of hpcinv run (transport, account, partition, limits,
@@ -98,6 +99,8 @@ export const siteSchema = z
      * Unset: locally this installation (node + its dist/cli/main.js); over SSH the staged bundle.
      */
     hpcinvCommand: z.array(z.string().min(1)).min(1).optional(),
+    /** Core-hour budget checked by `hpcinv plan` and `submit` (src/planning). */
+    budget: budgetSchema.default(budgetSchema.parse({})),
   })
   .superRefine((site, ctx) => {
     if (site.container.runtime !== 'none' && !site.container.image) {

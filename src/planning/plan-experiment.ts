@@ -1,0 +1,41 @@
+/**
+ * `hpcinv plan`: time a few simulations of the experiment on this machine (one simulator batch of a
+ * shortened run, scaled to the full duration — the same timing `submit` sizes chunks with), extrapolate
+ * to the whole sweep and check it against the budget. Nothing is written.
+ */
+import { resolve } from 'node:path';
+import { loadExperimentFile } from '../experiment/load.js';
+import { drawTheta } from '../experiment/theta.js';
+import { timeSimulations } from '../task/timing.js';
+import { costContext, type CostContext } from './cost-context.js';
+import { estimateCost, type CostEstimate } from './estimate.js';
+
+export interface PlanOptions {
+  backend?: string;
+  site?: string;
+  concurrency?: number;
+  chunkSize?: number;
+  budget?: number;
+  speedup?: number;
+}
+
+export async function planExperiment(experimentPath: string, opts: PlanOptions = {}): Promise<{ estimate: CostEstimate; context: CostContext }> {
+  const exp = loadExperimentFile(experimentPath);
+  const context = costContext(exp, opts);
+  const theta = drawTheta(exp);
+  const table = { names: ['sample', ...theta.names], columns: [theta.sample, ...theta.columns] };
+  const secondsPerSimulation = await timeSimulations(exp, table, resolve(experimentPath));
+  const estimate = estimateCost({
+    nSamples: theta.sample.length,
+    secondsPerSimulation,
+    batchSize: exp.sweep.batchSize,
+    targetTaskMinutes: exp.sweep.targetTaskMinutes,
+    chunkSize: opts.chunkSize ?? exp.sweep.chunkSize,
+    coresPerTask: context.coresPerTask,
+    concurrency: context.concurrency,
+    speedup: opts.speedup ?? 1,
+    budgetCoreHours: context.budgetCoreHours,
+    confirmAboveCoreHours: context.confirmAboveCoreHours,
+  });
+  return { estimate, context };
+}
