@@ -2,6 +2,7 @@ import type { Connectome } from '../connectome/connectome.js';
 import { integerDelays } from '../connectome/delays.js';
 import { buildCouplingGraph, filterCouplingGraph, type CouplingGraph } from './graph.js';
 import { accumulateBlock, heunStep, type BatchState } from './kernel.js';
+import { createWasmKernel, wasmKernelAvailable, type WasmKernel } from './wasm-kernel.js';
 import { createRandom, type RandomSource, type RngKind } from './rng.js';
 import { mprParameterNames, nodeValue, type NodeValue, type ParameterSet } from './params.js';
 import type { Monitor, MonitorOutputs } from './monitors/monitor.js';
@@ -77,6 +78,11 @@ export interface BatchOptions {
    * model need not be stored: 300 s of a 1 ms average of 68 regions is 330 MB per simulation.
    */
   keep?: readonly ('raw' | 'tavg' | 'bold' | 'balloon')[];
+  /**
+   * Integration kernel: 'wasm' (WebAssembly SIMD, r coupling only), 'js' (the JavaScript oracle), or
+   * 'auto' (default: wasm where available and no simulation couples through V). Same numbers, bit for bit.
+   */
+  kernel?: 'auto' | 'js' | 'wasm';
 }
 
 /**
@@ -92,7 +98,7 @@ export function simulateBatch(setup: SimulationSetup, params: readonly Parameter
   // Measured on the standard case: 4–8 per batch is fastest; beyond that the histories outgrow the caches.
   const size = Math.max(1, Math.min(opts.maxBatch ?? 8, byMemory));
   const out: SimulationResult[] = [];
-  for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size), opts.keep));
+  for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size), opts));
   return out;
 }
 
@@ -101,27 +107,35 @@ function anyNonZero(v: NodeValue, n: number): boolean {
   return false;
 }
 
-function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[], keep?: BatchOptions['keep']): SimulationResult[] {
+function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds: readonly number[], opts: BatchOptions): SimulationResult[] {
   const { spec, graph, ring, nSteps } = setup;
   const n = graph.n;
   const B = params.length;
   const useV = params.some((p) => anyNonZero(p.model.cv, n));
-  const s = allocate(setup, B, useV);
+  const kernel = opts.kernel ?? 'auto';
+  if (kernel === 'wasm' && useV) throw new RangeError('the wasm kernel couples through r only, but some cv ≠ 0 — fix: use kernel "auto" or "js"');
+  const wasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable()) ? createWasmKernel(stateBytes(graph, B, ring)) : undefined;
+  const s = allocate(setup, B, useV, wasm ?? plainArrays);
+  if (wasm) bindWasm(wasm, s);
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
   fillHistory(s, spec, graph.maxDelay, rngs);
-  const monitors = makeMonitors(spec, B, n, nSteps, keep);
+  const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
   const diverged: (number | undefined)[] = new Array(B).fill(undefined);
   const checkEvery = 64;
   const hasLong = s.long.rowStart[n] > 0;
   for (let k = 1; k <= nSteps; k++) {
     if ((k - 1) % s.block === 0) {
-      if (hasLong) accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
-      else s.blockStart = k;
+      s.blockStart = k;
+      if (hasLong) {
+        if (wasm) wasm.accumulateBlock(k, Math.min(s.block, nSteps - k + 1));
+        else accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
+      }
     }
     for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
-    heunStep(s, k);
+    if (wasm) wasm.heunStep(k, s.blockStart, s.dt);
+    else heunStep(s, k);
     for (const m of monitors) m.record(k, s.r, s.V);
     if (k % checkEvery === 0 || k === nSteps) checkFinite(s, k * spec.dt, diverged);
   }
@@ -143,14 +157,39 @@ function checkFinite(s: BatchState, t: number, diverged: (number | undefined)[])
   }
 }
 
-function allocate(setup: SimulationSetup, B: number, useV: boolean): BatchState {
+/** Where a batch's arrays live: ordinary typed arrays, or the wasm kernel's linear memory. */
+interface ArraySource {
+  f64(length: number): Float64Array;
+  i32(length: number): Int32Array;
+}
+const plainArrays: ArraySource = { f64: (length) => new Float64Array(length), i32: (length) => new Int32Array(length) };
+
+/** An upper bound of the bytes `allocate` takes (plus 16 bytes of alignment per array). */
+function stateBytes(graph: CouplingGraph, B: number, ring: number): number {
+  const n = graph.n;
+  const nnz = graph.rowStart[n];
+  const f64 = n * ring * B + n * blockSteps * B + 10 * n * B + 7 * B + 2 * nnz;
+  const i32 = 2 * (n + 1) + 4 * nnz;
+  return 8 * f64 + 4 * i32 + 16 * 40;
+}
+
+function copyGraph(g: CouplingGraph, mem: ArraySource): CouplingGraph {
+  const i32 = (a: Int32Array) => { const out = mem.i32(a.length); out.set(a); return out; };
+  const weight = mem.f64(g.weight.length);
+  weight.set(g.weight);
+  return { n: g.n, rowStart: i32(g.rowStart), source: i32(g.source), weight, delay: i32(g.delay), maxDelay: g.maxDelay };
+}
+
+function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySource): BatchState {
   const { graph, ring, spec } = setup;
   const n = graph.n;
   const nb = n * B;
-  const f = () => new Float64Array(nb);
+  const f = () => mem.f64(nb);
   const block = blockSteps;
-  const long = filterCouplingGraph(graph, (d) => d >= block - 1);
-  const short = filterCouplingGraph(graph, (d) => d < block - 1);
+  const long = copyGraph(filterCouplingGraph(graph, (d) => d >= block - 1), mem);
+  const short = copyGraph(filterCouplingGraph(graph, (d) => d < block - 1), mem);
+  const shortSourceRow = mem.i32(short.source.length);
+  short.source.forEach((j, c) => (shortSourceRow[c] = j * ring));
   return {
     B,
     n,
@@ -159,11 +198,11 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean): BatchState 
     block,
     long,
     short,
-    shortSourceRow: Int32Array.from(short.source, (j) => j * ring),
-    blockR: new Float64Array(n * block * B),
+    shortSourceRow,
+    blockR: mem.f64(n * block * B),
     blockV: new Float64Array(useV ? n * block * B : 0),
     blockStart: 1,
-    histR: new Float64Array(n * ring * B),
+    histR: mem.f64(n * ring * B),
     histV: new Float64Array(useV ? n * ring * B : 0),
     useV,
     r: f(),
@@ -175,14 +214,27 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean): BatchState 
     etaPlusI: f(),
     cr: f(),
     cv: f(),
-    a: new Float64Array(B),
-    b: new Float64Array(B),
-    noiseR: new Float64Array(B),
-    noiseV: new Float64Array(B),
-    z: new Float64Array(2 * nb),
-    accR: new Float64Array(B),
+    a: mem.f64(B),
+    b: mem.f64(B),
+    noiseR: mem.f64(B),
+    noiseV: mem.f64(B),
+    z: mem.f64(2 * nb),
+    accR: mem.f64(B),
     accV: new Float64Array(B),
   };
+}
+
+/** Hands the state's addresses to the wasm kernel, in the field order of wasm/kernel.c's State. */
+function bindWasm(wasm: WasmKernel, s: BatchState): void {
+  wasm.bind({
+    ints: [s.B, s.n, s.ring, s.block],
+    arrays: [
+      s.long.rowStart, s.long.source, s.long.delay, s.long.weight,
+      s.short.rowStart, s.shortSourceRow, s.short.delay, s.short.weight,
+      s.histR, s.blockR, s.r, s.V, s.z, s.accR,
+      s.invTau, s.deltaOverPiTau, s.pi2Tau2, s.jTau, s.etaPlusI, s.cr, s.cv, s.a, s.b, s.noiseR, s.noiseV,
+    ],
+  });
 }
 
 function setParameters(s: BatchState, q: number, p: ParameterSet, dt: number): void {
@@ -218,18 +270,25 @@ function fillHistory(s: BatchState, spec: SimulationSpec, maxDelay: number, rngs
   const { n, B, ring, histR, histV, useV } = s;
   const H = maxDelay + 1;
   const slotOf = (t: number) => ((t % ring) + ring) % ring;
-  const draws = new Float64Array(H * n);
+  const draws = new Float64Array(spec.history.kind === 'random' ? H * n : 0);
   for (let q = 0; q < B; q++) {
     for (let v = 0; v < 2; v++) {
       const hist = v === 0 ? histR : histV;
       const state = v === 0 ? s.r : s.V;
-      if (spec.history.kind === 'random') {
-        const [lo, hi] = v === 0 ? spec.history.rRange : spec.history.VRange;
-        rngs[q].fillUniform(draws, 0, H * n, lo, hi);
-      } else {
+      if (spec.history.kind === 'constant') {
+        // One value per node for every history slot: written node by node (contiguous runs of the ring).
         const c = v === 0 ? spec.history.r : spec.history.V;
-        for (let m = 0; m < H; m++) for (let i = 0; i < n; i++) draws[m * n + i] = nodeValue(c, i);
+        for (let i = 0; i < n; i++) {
+          let x = nodeValue(c, i);
+          if (v === 0 && x < 0) x = 0;
+          state[i * B + q] = x;
+          if (v === 1 && !useV) continue;
+          for (let m = 0; m < H; m++) hist[(i * ring + slotOf(m === 0 ? 0 : m - H)) * B + q] = x;
+        }
+        continue;
       }
+      const [lo, hi] = v === 0 ? spec.history.rRange : spec.history.VRange;
+      rngs[q].fillUniform(draws, 0, H * n, lo, hi);
       if (v === 0) for (let k = 0; k < draws.length; k++) if (draws[k] < 0) draws[k] = 0;
       for (let i = 0; i < n; i++) state[i * B + q] = draws[i];
       if (v === 1 && !useV) continue;

@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finishConnectome, type Connectome } from '../../src/connectome/index.js';
+import { prepareSimulation, simulateBatch, defaultParameterSet, type SimulationSpec, type ParameterSet } from '../../src/simulator/index.js';
+import { kernelWasmBase64, kernelWasmCompiler } from '../../src/simulator/wasm/kernel-wasm.js';
+
+/** A random network with self-loops, zeros and delays up to `maxLength / speed / dt` steps. */
+function randomNetwork(n: number, seed: number, maxLength: number): Connectome {
+  let s = seed;
+  const u = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const w: number[] = [];
+  const l: number[] = [];
+  for (let k = 0; k < n * n; k++) {
+    w.push(u() < 0.4 ? 0 : u());
+    l.push(Math.floor(k / n) === k % n ? 0 : 1 + maxLength * u());
+  }
+  return finishConnectome({ n, weights: Float64Array.from(w), tractLengths: Float64Array.from(l), labels: Array.from({ length: n }, (_, i) => `n${i}`), source: 'test' });
+}
+
+const spec = (c: Connectome, speed: number, over: Partial<SimulationSpec> = {}): SimulationSpec => ({
+  connectome: c,
+  speed,
+  dt: 0.1,
+  duration: 40,
+  timeUnitMs: 1,
+  history: { kind: 'random', rRange: [0, 2], VRange: [-2, 1.5] },
+  rng: 'fast',
+  monitors: { transient: 0, raw: { every: 1 }, tavg: { period: 1 } },
+  ...over,
+});
+
+const params = (n: number): ParameterSet[] =>
+  [0.1, 0.4, 0.25].map((a, q) => ({
+    model: { ...defaultParameterSet().model, tau: Array.from({ length: n }, (_, i) => 1 + 0.05 * ((i + q) % 4)), eta: -4.6 - 0.1 * q, J: 14.5 + q, Delta: 0.7, I: 0.05 * q },
+    coupling: { a, b: 0.01 * q },
+    nsig: [0.01 * (q + 1), q === 2 ? 0 : 0.02],
+  }));
+
+describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for bit', () => {
+  test.each([
+    ['short delays only (per-step sums)', 40, 20],
+    ['long delays, windows wrapping the ring (per-block sums)', 1, 25],
+    ['no delays', Infinity, 20],
+  ])('%s, single simulations and a batch of 3', (_name, speed, maxLength) => {
+    const c = randomNetwork(11, 7, maxLength);
+    const setup = prepareSimulation(spec(c, speed));
+    if (speed === 1) expect(setup.ring).toBeLessThan(300); // several 64-step windows wrap around the ring
+    const ps = params(c.n);
+    const seeds = [3, 4, 5];
+    const js = simulateBatch(setup, ps, seeds, { kernel: 'js' });
+    const wasmBatch = simulateBatch(setup, ps, seeds, { kernel: 'wasm' });
+    const wasmOne = ps.map((p, q) => simulateBatch(setup, [p], [seeds[q]], { kernel: 'wasm' })[0]);
+    ps.forEach((_, q) => {
+      for (const got of [wasmBatch[q], wasmOne[q]]) {
+        expect(got.raw!.r.data).toEqual(js[q].raw!.r.data);
+        expect(got.raw!.V.data).toEqual(js[q].raw!.V.data);
+        expect(got.tavg!.r.data).toEqual(js[q].tavg!.r.data);
+      }
+    });
+    // The dynamics were not trivial: states move and r is clipped at 0 somewhere or stays positive.
+    expect(new Set(js[0].raw!.V.data).size).toBeGreaterThan(100);
+  });
+
+  test('auto picks a kernel that gives the same numbers; wasm refuses V coupling with a fix', () => {
+    const c = randomNetwork(6, 2, 10);
+    const setup = prepareSimulation(spec(c, 5));
+    const p = params(6)[1];
+    const [auto] = simulateBatch(setup, [p], [9]);
+    const [js] = simulateBatch(setup, [p], [9], { kernel: 'js' });
+    expect(auto.raw!.r.data).toEqual(js.raw!.r.data);
+    const withV = { ...p, model: { ...p.model, cv: 0.1 } };
+    expect(() => simulateBatch(setup, [withV], [9], { kernel: 'wasm' })).toThrow(/cv ≠ 0 — fix: use kernel "auto" or "js"/);
+    const [autoV] = simulateBatch(setup, [withV], [9]);
+    const [jsV] = simulateBatch(setup, [withV], [9], { kernel: 'js' });
+    expect(autoV.raw!.V.data).toEqual(jsV.raw!.V.data);
+  });
+});
+
+test('the committed wasm module is the build of kernel.c (checked when the same clang is installed)', () => {
+  let version = '';
+  try {
+    version = execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+    execFileSync('wasm-ld', ['--version'], { encoding: 'utf8' });
+  } catch {
+    console.warn('clang/wasm-ld not installed: the committed kernel-wasm.ts was not rebuilt');
+    return;
+  }
+  if (version !== kernelWasmCompiler) {
+    console.warn(`clang is "${version}", the module was built by "${kernelWasmCompiler}": not compared`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hpcinv-wasm-'));
+  try {
+    const out = join(dir, 'kernel-wasm.ts');
+    execFileSync('bash', [new URL('../../scripts/build-simulator-wasm.sh', import.meta.url).pathname, out]);
+    const rebuilt = /'([A-Za-z0-9+/=]+)';/.exec(readFileSync(out, 'utf8'))![1];
+    expect(rebuilt).toBe(kernelWasmBase64);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
