@@ -39,7 +39,7 @@ export function posteriorVsBudgetSpec(study: StudySummary, k: number, exampleCas
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `posterior of ${name} against the simulation budget`,
     data: { values },
-    facet: { column: { field: 'featureSet', type: 'nominal', title: 'features' } },
+    facet: { column: { field: 'featureSet', type: 'nominal', title: 'features', sort: study.featureSets } },
     spec: {
       width: WIDTH,
       height: HEIGHT,
@@ -144,7 +144,7 @@ export function coverageSpec(study: StudySummary, budget: number): TopLevelSpec 
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `expected coverage at ${budget} simulations (diagonal = calibrated, below = over-confident)`,
     data: { values },
-    facet: { column: { field: 'featureSet', type: 'nominal', title: 'features' } },
+    facet: { column: { field: 'featureSet', type: 'nominal', title: 'features', sort: study.featureSets } },
     spec: {
       width: HEIGHT,
       height: HEIGHT,
