@@ -121,6 +121,11 @@ const fn = new Float64Array(128);
   }
 }
 
+/** The ziggurat tables (for the WebAssembly copy of the fast path, wasm/kernel.c). */
+export function zigguratTables(): { kn: Int32Array; wn: Float64Array } {
+  return { kn, wn };
+}
+
 /** xoshiro128** with ziggurat normals. */
 export class XoshiroZiggurat implements RandomSource {
   private s0: number;
@@ -172,7 +177,23 @@ export class XoshiroZiggurat implements RandomSource {
     return this.slowNormal(hz, iz);
   }
 
-  private slowNormal(hz0: number, iz0: number): number {
+  /** Copies the generator state to `out[at .. at+4)` (the WebAssembly fast path continues from it). */
+  saveState(out: Int32Array, at: number): void {
+    out[at] = this.s0;
+    out[at + 1] = this.s1;
+    out[at + 2] = this.s2;
+    out[at + 3] = this.s3;
+  }
+
+  loadState(from: Int32Array, at: number): void {
+    this.s0 = from[at];
+    this.s1 = from[at + 1];
+    this.s2 = from[at + 2];
+    this.s3 = from[at + 3];
+  }
+
+  /** Finishes a draw whose first output (hz, iz) missed the ziggurat's fast path. */
+  slowNormal(hz0: number, iz0: number): number {
     let hz = hz0;
     let iz = iz0;
     for (;;) {

@@ -2,8 +2,8 @@ import type { Connectome } from '../connectome/connectome.js';
 import { integerDelays } from '../connectome/delays.js';
 import { buildCouplingGraph, filterCouplingGraph, type CouplingGraph } from './graph.js';
 import { accumulateBlock, heunStep, type BatchState } from './kernel.js';
-import { createWasmKernel, wasmKernelAvailable, type WasmKernel } from './wasm-kernel.js';
-import { createRandom, type RandomSource, type RngKind } from './rng.js';
+import { createWasmKernel, normalsBytes, wasmKernelAvailable, type WasmKernel } from './wasm-kernel.js';
+import { createRandom, XoshiroZiggurat, type RandomSource, type RngKind } from './rng.js';
 import { mprParameterNames, nodeValue, type NodeValue, type ParameterSet } from './params.js';
 import type { Monitor, MonitorOutputs } from './monitors/monitor.js';
 import { RawMonitor } from './monitors/raw.js';
@@ -114,12 +114,15 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   const useV = params.some((p) => anyNonZero(p.model.cv, n));
   const kernel = opts.kernel ?? 'auto';
   if (kernel === 'wasm' && useV) throw new RangeError('the wasm kernel couples through r only, but some cv ≠ 0 — fix: use kernel "auto" or "js"');
-  const wasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable()) ? createWasmKernel(stateBytes(graph, B, ring)) : undefined;
+  const wasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable()) ? createWasmKernel(stateBytes(graph, B, ring) + normalsBytes(B)) : undefined;
   const s = allocate(setup, B, useV, wasm ?? plainArrays);
   if (wasm) bindWasm(wasm, s);
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
   fillHistory(s, spec, graph.maxDelay, rngs);
+  // The noise of the fast generator is drawn in wasm too (from the streams' current states, after the history).
+  const fast = rngs.filter((g): g is XoshiroZiggurat => g instanceof XoshiroZiggurat);
+  const wasmNormals = wasm && fast.length === B ? wasm.normals(fast) : undefined;
   const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
   const diverged: (number | undefined)[] = new Array(B).fill(undefined);
@@ -133,7 +136,11 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
         else accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
       }
     }
-    for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
+    for (let q = 0; q < B; q++) {
+      if (!noisy[q]) continue;
+      if (wasmNormals) wasmNormals(q, s.z, q * 2 * n, 2 * n);
+      else rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
+    }
     if (wasm) wasm.heunStep(k, s.blockStart, s.dt);
     else heunStep(s, k);
     for (const m of monitors) m.record(k, s.r, s.V);
@@ -276,14 +283,16 @@ function fillHistory(s: BatchState, spec: SimulationSpec, maxDelay: number, rngs
       const hist = v === 0 ? histR : histV;
       const state = v === 0 ? s.r : s.V;
       if (spec.history.kind === 'constant') {
-        // One value per node for every history slot: written node by node (contiguous runs of the ring).
+        // One value per node in every history slot (0 and 2 … ring−1, see below): contiguous runs.
         const c = v === 0 ? spec.history.r : spec.history.V;
         for (let i = 0; i < n; i++) {
           let x = nodeValue(c, i);
           if (v === 0 && x < 0) x = 0;
           state[i * B + q] = x;
           if (v === 1 && !useV) continue;
-          for (let m = 0; m < H; m++) hist[(i * ring + slotOf(m === 0 ? 0 : m - H)) * B + q] = x;
+          if (q > 0) continue; // the history is shared: the first simulation's pass fills every lane
+          hist.fill(x, i * ring * B, (i * ring + 1) * B);
+          hist.fill(x, (i * ring + 2) * B, (i * ring + ring) * B);
         }
         continue;
       }

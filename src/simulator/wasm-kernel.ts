@@ -1,4 +1,5 @@
 import { kernelWasmBase64 } from './wasm/kernel-wasm.js';
+import { zigguratTables, type XoshiroZiggurat } from './rng.js';
 
 /**
  * The WebAssembly kernels (wasm/kernel.c): the same arithmetic as kernel.ts, bit for bit, with the
@@ -12,7 +13,15 @@ export interface WasmKernel {
   bind(fields: { ints: number[]; arrays: (Float64Array | Int32Array)[] }): void;
   accumulateBlock(k0: number, len: number): void;
   heunStep(k: number, blockStart: number, dt: number): void;
+  /**
+   * Normal draws from the generators' streams, fast path in wasm (their states move into the instance:
+   * the JavaScript objects are only used, and updated, for the rare slow-path draws).
+   */
+  normals(gens: readonly XoshiroZiggurat[]): (q: number, out: Float64Array, offset: number, count: number) => void;
 }
+
+/** Bytes `normals` takes for B generators (tables and states, with alignment). */
+export const normalsBytes = (B: number): number => 128 * 4 + 128 * 8 + B * 8 * 4 + 3 * 16;
 
 // The project's lib settings carry no WebAssembly types (they come with the DOM lib): the little used here.
 interface WasmMemory {
@@ -55,6 +64,7 @@ export function createWasmKernel(bytes: number): WasmKernel {
     __heap_base: { value: number };
     accumulateBlock: (s: number, k0: number, len: number) => void;
     heunStep: (s: number, k: number, blockStart: number, dt: number) => void;
+    fillNormal: (state: number, out: number, count: number, kn: number, wn: number) => number;
   };
   const structBytes = 64 * 4;
   let next = align(ex.__heap_base.value);
@@ -69,9 +79,11 @@ export function createWasmKernel(bytes: number): WasmKernel {
     return at;
   };
   const state = take(structBytes);
+  const f64 = (length: number) => new Float64Array(buffer, take(length * 8), length);
+  const i32 = (length: number) => new Int32Array(buffer, take(length * 4), length);
   return {
-    f64: (length) => new Float64Array(buffer, take(length * 8), length),
-    i32: (length) => new Int32Array(buffer, take(length * 4), length),
+    f64,
+    i32,
     bind({ ints, arrays }) {
       const view = new Int32Array(buffer, state, ints.length + arrays.length);
       ints.forEach((v, k) => (view[k] = v));
@@ -82,6 +94,29 @@ export function createWasmKernel(bytes: number): WasmKernel {
     },
     accumulateBlock: (k0, len) => ex.accumulateBlock(state, k0, len),
     heunStep: (k, blockStart, dt) => ex.heunStep(state, k, blockStart, dt),
+    normals(gens) {
+      const tables = zigguratTables();
+      const kn = i32(128);
+      kn.set(tables.kn);
+      const wn = f64(128);
+      wn.set(tables.wn);
+      const states = i32(8 * gens.length);
+      gens.forEach((g, q) => g.saveState(states, 8 * q));
+      return (q, out, offset, count) => {
+        const st = states.byteOffset + 32 * q;
+        let done = 0;
+        for (;;) {
+          done += ex.fillNormal(st, out.byteOffset + 8 * (offset + done), count - done, kn.byteOffset, wn.byteOffset);
+          if (done >= count) return;
+          // A slow-path draw: finish it in JavaScript from the state the kernel left, then continue.
+          const g = gens[q];
+          g.loadState(states, 8 * q);
+          out[offset + done] = g.slowNormal(states[8 * q + 4], states[8 * q + 5]);
+          g.saveState(states, 8 * q);
+          done++;
+        }
+      };
+    },
   };
 }
 

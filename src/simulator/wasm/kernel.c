@@ -168,3 +168,38 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
     }
   }
 }
+
+/*
+ * xoshiro128** + ziggurat normals, the fast path of XoshiroZiggurat.fillNormal in ../rng.ts bit for bit
+ * (state words st[0..3], tables kn/wn copied from rng.ts). A draw outside the fast path (about 1 in 80)
+ * needs log/exp, which stay in JavaScript so their results are V8's: the kernel stops there, leaves the
+ * rejected draw's hz and iz in st[4], st[5] and returns its index; JavaScript finishes that draw and
+ * calls again for the rest. Returns `count` when all are done.
+ */
+__attribute__((export_name("fillNormal")))
+int fill_normal(unsigned *st, double *out, int count, const int *kn, const double *wn) {
+  unsigned s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  int k = 0;
+  for (; k < count; k++) {
+    const unsigned m = s1 * 5u;
+    const unsigned u = ((m << 7) | (m >> 25)) * 9u;
+    const unsigned t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >> 21);
+    const int iz = (int)(u & 127u);
+    const int hz = (int)u >> 7;
+    if ((hz < 0 ? -hz : hz) < kn[iz]) {
+      out[k] = (double)hz * wn[iz];
+    } else {
+      st[4] = (unsigned)hz;
+      st[5] = (unsigned)iz;
+      break;
+    }
+  }
+  st[0] = s0, st[1] = s1, st[2] = s2, st[3] = s3;
+  return k;
+}
