@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Simulator benchmark (issue 2): TVB's standard case — connectivity_76, speed 3 mm/ms, dt 0.005 ms,
 // nsig (0.01, 0.02), temporal average 0.1 ms — single simulation, batches, no delays, connectivity_998,
-// and a straightforward dense implementation of the same scheme (NbMPR-like: dense sum over all j with a
-// delayed read per connection and step) measured in the same run as the baseline.
+// each with the default kernel (WebAssembly SIMD, `kernel: 'auto'`) and the JavaScript kernel (the
+// previous fast path, kept as fallback and test oracle), and a straightforward dense implementation of
+// the same scheme (NbMPR-like: dense sum over all j with a delayed read per connection and step)
+// measured in the same run as the baseline.
 // Each case runs in its own child process (its own peak RSS); times are medians over repetitions, as
 // wall and CPU time (CPU time is steadier when other processes share the cores).
 // Prints one JSON document. Env: BENCH_MS (simulated ms per repetition, default 200), BENCH_REPS (3).
@@ -113,10 +115,13 @@ async function runCase(name) {
   const c76 = loadConnectome('tvb:76');
   const cases = {
     single: () => ({ conn: c76, speed: 3, B: 1 }),
+    singleJs: () => ({ conn: c76, speed: 3, B: 1, kernel: 'js' }),
     batch4: () => ({ conn: c76, speed: 3, B: 4 }),
     batch8: () => ({ conn: c76, speed: 3, B: 8 }),
+    batch8Js: () => ({ conn: c76, speed: 3, B: 8, kernel: 'js' }),
     batch16: () => ({ conn: c76, speed: 3, B: 16 }),
     nodelaySingle: () => ({ conn: c76, speed: Infinity, B: 1 }),
+    nodelaySingleJs: () => ({ conn: c76, speed: Infinity, B: 1, kernel: 'js' }),
     nodelayBatch8: () => ({ conn: c76, speed: Infinity, B: 8 }),
     dense: () => ({ conn: c76, speed: 3, B: 1, baseline: true }),
     denseNodelay: () => ({ conn: c76, speed: Infinity, B: 1, baseline: true }),
@@ -131,11 +136,13 @@ async function runCase(name) {
     if (cs.baseline) times.push(timed(() => denseBaseline(cs.conn, cs.speed, ms, [0.01, 0.02], rep + 1)));
     else {
       const setup = prepareSimulation(spec(cs.conn, cs.speed, ms));
-      times.push(timed(() => simulateBatch(setup, Array.from({ length: cs.B }, () => params()), Array.from({ length: cs.B }, (_, q) => rep * 100 + q + 1), { maxBatch: cs.B })));
+      const opts = { maxBatch: cs.B, kernel: cs.kernel ?? 'auto' };
+      times.push(timed(() => simulateBatch(setup, Array.from({ length: cs.B }, () => params()), Array.from({ length: cs.B }, (_, q) => rep * 100 + q + 1), opts)));
     }
   }
   const per = (t) => (t * 1000) / nSteps / cs.B;
   return {
+    kernel: cs.baseline ? 'dense baseline' : cs.kernel ?? 'auto (wasm)',
     regions: cs.conn.n,
     nonZeroWeights: nonZeroCount(cs.conn),
     simulations: cs.B,
@@ -158,12 +165,22 @@ function agreement() {
   return d;
 }
 
+/** The wasm and JS kernels on the same noisy batch: must be 0 (bit-identical). */
+function kernelAgreement() {
+  const setup = prepareSimulation(spec(loadConnectome('tvb:76'), 3, 20));
+  const ps = [params(), params([0.02, 0.01])];
+  const [w, j] = ['wasm', 'js'].map((kernel) => simulateBatch(setup, ps, [1, 2], { kernel }));
+  let d = 0;
+  w.forEach((res, q) => res.tavg.r.data.forEach((x, k) => (d = Math.max(d, Math.abs(x - j[q].tavg.r.data[k])))));
+  return d;
+}
+
 if (process.argv[2] === '--case') {
   process.stdout.write(JSON.stringify(await runCase(process.argv[3])));
 } else {
   globalThis.__rng = await import(new URL('simulator/rng.js', dist));
   const load0 = loadavg();
-  const names = ['single', 'dense', 'batch4', 'batch8', 'batch16', 'nodelaySingle', 'denseNodelay', 'nodelayBatch8', 'single1000ms'];
+  const names = ['single', 'singleJs', 'dense', 'batch4', 'batch8', 'batch8Js', 'batch16', 'nodelaySingle', 'nodelaySingleJs', 'denseNodelay', 'nodelayBatch8', 'single1000ms'];
   if (existsSync(c998)) names.push('single998');
   const results = {};
   for (const name of names) {
@@ -178,12 +195,22 @@ if (process.argv[2] === '--case') {
         simulatedMsPerRepetition: simMs,
         loadAverageBeforeAfter: [load0, loadavg()].map((l) => l.map((x) => +x.toFixed(2))),
         baselineMaxAbsDiffDeterministic20ms: agreement(),
+        wasmVsJsKernelMaxAbsDiffNoisy20ms: kernelAgreement(),
         results,
         speedupOverDenseBaseline: {
           delayCpu: ratio('single', 'dense', 'usPerStepPerSimCpu'),
           delayWall: ratio('single', 'dense', 'usPerStepPerSimWall'),
           nodelayCpu: ratio('nodelaySingle', 'denseNodelay', 'usPerStepPerSimCpu'),
+          jsKernelDelayCpu: ratio('singleJs', 'dense', 'usPerStepPerSimCpu'),
+        },
+        wasmSpeedupOverJsKernel: {
+          singleCpu: ratio('single', 'singleJs', 'usPerStepPerSimCpu'),
+          batch8Cpu: ratio('batch8', 'batch8Js', 'usPerStepPerSimCpu'),
+          nodelaySingleCpu: ratio('nodelaySingle', 'nodelaySingleJs', 'usPerStepPerSimCpu'),
+        },
+        batching: {
           batch4PerSimSpeedupOverSingleCpu: ratio('batch4', 'single', 'usPerStepPerSimCpu'),
+          batch8PerSimSpeedupOverSingleCpu: ratio('batch8', 'single', 'usPerStepPerSimCpu'),
           batch16PerSimSpeedupOverSingleCpu: ratio('batch16', 'single', 'usPerStepPerSimCpu'),
         },
         targets: { singleUsPerStep: 2, batchUsPerStepPerSim: 0.5, tvbNumbaUsPerStep: 16 },

@@ -102,13 +102,24 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
   double *restrict r = s->r, *restrict V = s->V;
   for (int i = 0; i < n; i++) {
     const double *restrict blk = blockR + (i * block + t) * B;
-    for (int q = 0; q < B; q++) accR[q] = blk[q];
-    for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
-      int slot = prev - shortDelay[c];
-      slot += (slot >> 31) & ring;
-      const double *restrict h = s->histR + (shortSourceRow[c] + slot) * B;
-      const double w = shortWeight[c];
-      for (int q = 0; q < B; q++) accR[q] += w * h[q];
+    if (B == 1) {
+      /* One simulation: a scalar sum (no batch loop and its vectoriser checks per connection). */
+      double sr = blk[0];
+      for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
+        int slot = prev - shortDelay[c];
+        slot += (slot >> 31) & ring;
+        sr += shortWeight[c] * s->histR[shortSourceRow[c] + slot];
+      }
+      accR[0] = sr;
+    } else {
+      for (int q = 0; q < B; q++) accR[q] = blk[q];
+      for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
+        int slot = prev - shortDelay[c];
+        slot += (slot >> 31) & ring;
+        const double *restrict h = s->histR + (shortSourceRow[c] + slot) * B;
+        const double w = shortWeight[c];
+        for (int q = 0; q < B; q++) accR[q] += w * h[q];
+      }
     }
     double *restrict hw = s->histR + (i * ring + cur) * B;
     int q = 0;
