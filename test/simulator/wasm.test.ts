@@ -63,6 +63,20 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     expect(new Set(js[0].raw!.V.data).size).toBeGreaterThan(100);
   });
 
+  test('a constant per-node history fills every simulation of a batch (batch = one by one, both kernels)', () => {
+    const c = randomNetwork(8, 4, 25);
+    const setup = prepareSimulation(spec(c, 1, { history: { kind: 'constant', r: [0.1, 0.3, -0.2, 0.5, 0.05, 0.2, 0.4, 0.15], V: [-2, -1, -1.5, -0.5, -2.2, -1.8, -1.1, -0.9] } }));
+    const ps = params(c.n);
+    for (const kernel of ['js', 'wasm'] as const) {
+      const batch = simulateBatch(setup, ps, [1, 2, 3], { kernel });
+      ps.forEach((p, q) => {
+        const [one] = simulateBatch(setup, [p], [q + 1], { kernel });
+        expect(batch[q].raw!.r.data).toEqual(one.raw!.r.data);
+        expect(batch[q].raw!.V.data).toEqual(one.raw!.V.data);
+      });
+    }
+  });
+
   test('auto picks a kernel that gives the same numbers; wasm refuses V coupling with a fix', () => {
     const c = randomNetwork(6, 2, 10);
     const setup = prepareSimulation(spec(c, 5));
