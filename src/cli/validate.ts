@@ -12,6 +12,8 @@ interface ValidateArgs {
   concurrency?: number;
   'chunk-size'?: number;
   'max-epochs'?: number;
+  ppc: number;
+  'ppc-samples': number;
   json: boolean;
 }
 
@@ -31,6 +33,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('concurrency', { type: 'number', describe: 'Simulation tasks at once' })
       .option('chunk-size', { type: 'number', describe: 'Simulations per chunk' })
       .option('max-epochs', { type: 'number', describe: 'Cap on training epochs per posterior (default: early stopping only)' })
+      .option('ppc', { type: 'number', default: 0, describe: 'Posterior predictive checks on this many held-out cases (simulates in this process)' })
+      .option('ppc-samples', { type: 'number', default: 20, describe: 'Simulations per predictive check' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the headline numbers as JSON' }),
   handler: async (args) => {
     const { runValidation } = await import('../validate/run-study.js');
@@ -48,6 +52,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       concurrency: args.concurrency,
       chunkSize: args['chunk-size'],
       ...(args['max-epochs'] !== undefined ? { train: { maxEpochs: args['max-epochs'] } } : {}),
+      ppcCases: args.ppc,
+      ppcSamples: args['ppc-samples'],
       quiet: args.json,
     });
     if (args.json) {

@@ -87,6 +87,17 @@ export async function renderReport(study: StudySummary): Promise<string> {
     })
     .join('\n');
 
+  const ppc = study.ppc?.length
+    ? `<h2>Posterior predictive checks</h2>\n<p>Features re-simulated from posterior samples of held-out cases; the observation should lie inside the central ${esc(
+        (study.ppc[0]!.result.level * 100).toFixed(0),
+      )} % of the predicted values.</p>\n${table(
+        ['features', 'budget', 'case', 'θ*', 'feature', 'observed', 'predicted mean', 'predicted sd', 'quantile', 'p', 'inside'],
+        study.ppc.flatMap((c) =>
+          c.result.features.map((f) => [c.featureSet, c.budget, c.testCase + 1, c.truth.map((t) => fmt(t)).join(', '), f.name, f.observed, f.predictedMean, f.predictedSd, f.quantile, f.pValue, f.inside ? 'yes' : 'NO']),
+        ),
+        'ppc',
+      )}`
+    : '';
   const figures: string[] = [];
   for (let k = 0; k < study.parameters.length; k++) {
     figures.push(figure(`posterior-${k}`, await renderSvg(posteriorVsBudgetSpec(study, k)), `Posterior of ${study.parameters[k]} for three held-out ground truths (red tick) at every budget.`));
@@ -110,6 +121,7 @@ ${recommendations}
 ${figures.join('\n')}
 <h2>All cells</h2>
 ${cells}
+${ppc}
 <p>Shrinkage s = 1 − σ²<sub>post</sub>/σ²<sub>prior</sub>; z = |μ<sub>post</sub> − θ*|/σ<sub>post</sub>; SBC p-values test
 uniformity of the ranks (KS and χ²); ATC is the area between the coverage curve and the diagonal over levels ≥ 0.5
 (negative = over-confident). See docs/diagnostics.md.</p>

@@ -3,6 +3,7 @@ import { centralIntervalLevel, coverageCurve, tarp, type CoverageCurve } from '.
 import { recovery, mean } from './recovery.js';
 import { recommendBudget, type BudgetRecommendation } from './recommend.js';
 import { sbcRanks, sbcUniformity, type SbcUniformity } from './sbc.js';
+import type { PpcResult } from './ppc.js';
 
 /**
  * Turns posterior samples on held-out test cases into every number the validation report shows, for
@@ -68,6 +69,16 @@ export interface StudySummary {
   recommendations: Array<{ featureSet: string } & BudgetRecommendation>;
   /** Free-form facts shown in the report's overview (experiment, runtime, backend...). */
   facts: Record<string, string | number>;
+  /** Posterior predictive checks of a few held-out cases (optional: they cost new simulations). */
+  ppc?: PpcCase[];
+}
+
+export interface PpcCase {
+  featureSet: string;
+  budget: number;
+  testCase: number;
+  truth: number[];
+  result: PpcResult;
 }
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];

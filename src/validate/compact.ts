@@ -27,6 +27,7 @@ export function compactSummary(s: StudySummary) {
       tarpAtc: c.tarp.atc,
       trainSeconds: c.trainSeconds,
     })),
+    ...(s.ppc ? { ppc: s.ppc.map((c) => ({ featureSet: c.featureSet, budget: c.budget, testCase: c.testCase, passed: c.result.passed, pValues: c.result.features.map((f) => f.pValue) })) } : {}),
     facts: s.facts,
   };
 }

@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
-import { summariseCell, summariseStudy, type CellSummary, type StudySummary } from '../diagnostics/study-summary.js';
+import { posteriorPredictiveCheck } from '../diagnostics/ppc.js';
+import { summariseCell, summariseStudy, type CellSummary, type PpcCase, type StudySummary } from '../diagnostics/study-summary.js';
 import { runNpe } from '../inference/npe.js';
-import type { PriorLike } from '../inference/posterior.js';
+import type { Posterior, PriorLike } from '../inference/posterior.js';
 import type { TrainOptions } from '../inference/train-loop.js';
 
 /**
@@ -31,6 +32,12 @@ export interface StudyOptions {
   train?: TrainOptions & { inWorker?: boolean };
   title?: string;
   facts?: Record<string, string | number>;
+  /**
+   * Posterior predictive checks: for the first `cases` held-out cases, draw `samples` θ from the posterior
+   * of the last feature set at the largest budget, simulate them and compare every feature of that set.
+   * `simulate` returns the row-major features (all dataset columns, in `featureNames` order) of θ rows.
+   */
+  ppc?: { cases: number; samples: number; simulate(theta: Float64Array): Promise<Float64Array> };
   /** Called after each cell (for progress output). */
   onCell?: (cell: CellSummary, index: number, total: number) => void;
 }
@@ -63,6 +70,7 @@ export async function evaluateStudy(data: StudyData, opts: StudyOptions): Promis
   }
   const priorVariance = Array.from(opts.prior.variance());
   const cells: CellSummary[] = [];
+  const ppc: PpcCase[] = [];
   const total = budgets.length * opts.featureSets.length;
   for (const set of opts.featureSets) {
     const trainX = selectColumns(data.trainX, data.featureNames, set);
@@ -82,6 +90,9 @@ export async function evaluateStudy(data: StudyData, opts: StudyOptions): Promis
           const { samples } = await posterior.sample(opts.posteriorSamples, testX.subarray(i * k, i * k + k), { seed: opts.seed + 1 + i });
           cases.push({ truth: data.testTheta.subarray(i * d, i * d + d), samples });
         }
+        if (opts.ppc && opts.ppc.cases > 0 && set === opts.featureSets[opts.featureSets.length - 1] && budget === budgets[budgets.length - 1]) {
+          ppc.push(...(await predictiveChecks(posterior, data, set, testX, budget, opts)));
+        }
         const cell = summariseCell({ budget, featureSet: featureSetLabel(set), cases, trainSeconds }, data.parameters, priorVariance, { tarpSeed: opts.seed });
         cells.push(cell);
         opts.onCell?.(cell, cells.length, total);
@@ -90,5 +101,26 @@ export async function evaluateStudy(data: StudyData, opts: StudyOptions): Promis
       }
     }
   }
-  return summariseStudy(opts.title ?? 'hpcinv validation study', data.parameters, cells, opts.facts ?? {});
+  const study = summariseStudy(opts.title ?? 'hpcinv validation study', data.parameters, cells, opts.facts ?? {});
+  return ppc.length ? { ...study, ppc } : study;
+}
+
+async function predictiveChecks(posterior: Posterior, data: StudyData, set: string[], testX: Float64Array, budget: number, opts: StudyOptions): Promise<PpcCase[]> {
+  const d = data.parameters.length;
+  const k = set.length;
+  const { cases, samples, simulate } = opts.ppc!;
+  const out: PpcCase[] = [];
+  for (let i = 0; i < Math.min(cases, data.testTheta.length / d); i++) {
+    const observed = testX.subarray(i * k, i * k + k);
+    const theta = (await posterior.sample(samples, observed, { seed: opts.seed + 100_000 + i })).samples;
+    const predicted = selectColumns(await simulate(theta), data.featureNames, set);
+    out.push({
+      featureSet: featureSetLabel(set),
+      budget,
+      testCase: i,
+      truth: Array.from(data.testTheta.subarray(i * d, i * d + d)),
+      result: posteriorPredictiveCheck(observed, predicted, set),
+    });
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ import { submitRun } from '../jobs/sweep.js';
 import { priorFromSpec, type ParameterSpec } from '../prior/index.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { gather } from '../store/gather.js';
+import { createEngine } from '../task/engine.js';
+import { sampleSeed } from '../task/seeds.js';
 import { RunDir } from '../store/run-dir.js';
 import { evaluateStudy } from './evaluate.js';
 import { splitStudyData } from './study-data.js';
@@ -39,6 +41,9 @@ export interface ValidateOptions {
   concurrency?: number;
   chunkSize?: number;
   train?: TrainOptions;
+  /** Posterior predictive checks: held-out cases checked and simulations per case (in this process). */
+  ppcCases?: number;
+  ppcSamples?: number;
   /** No progress output. */
   quiet?: boolean;
   log?: (line: string) => void;
@@ -65,6 +70,28 @@ function studyExperiment(exp: Experiment, experimentPath: string, count: number)
   return { ...exp, connectome, simulations: { ...exp.simulations, count } };
 }
 
+/**
+ * Simulates θ rows with the study's experiment in this process (posterior predictive checks are a few
+ * dozen simulations) and returns their features in `featureNames` order; failed runs give NaN rows.
+ * Noise seeds continue after the study's own samples, so predictive runs never reuse a training seed.
+ */
+async function predictiveSimulator(exp: Experiment, experimentFile: string, parameters: string[], featureNames: string[], firstSample: number) {
+  const engine = await createEngine(exp, parameters, { experimentFile });
+  let next = firstSample;
+  return async (theta: Float64Array): Promise<Float64Array> => {
+    const rows = theta.length / parameters.length;
+    const seeds = Array.from({ length: rows }, () => sampleSeed(exp.simulations.seed, next++));
+    const r = engine.run(theta, seeds);
+    const out = new Float64Array(rows * featureNames.length).fill(NaN);
+    const cols = featureNames.map((f) => r.names.indexOf(f));
+    for (let i = 0; i < rows; i++) {
+      if (r.status[i] !== 'ok') continue;
+      cols.forEach((c, j) => (out[i * featureNames.length + j] = c < 0 ? NaN : r.features[i * r.names.length + c]!));
+    }
+    return out;
+  };
+}
+
 export async function runValidation(opts: ValidateOptions): Promise<ValidateResult> {
   const t0 = performance.now();
   const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
@@ -74,6 +101,12 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
   }
   if (!Number.isInteger(opts.test) || opts.test < 2) throw new InputError(`--test ${opts.test}: need at least 2 held-out cases (100 or more for calibration) — fix: e.g. --test 100`);
   if (!Number.isInteger(opts.posteriorSamples) || opts.posteriorSamples < 10) throw new InputError(`--samples ${opts.posteriorSamples}: need at least 10 posterior samples per case — fix: e.g. --samples 1000`);
+  if (opts.ppcCases !== undefined && (!Number.isInteger(opts.ppcCases) || opts.ppcCases < 0 || opts.ppcCases > opts.test)) {
+    throw new InputError(`--ppc ${opts.ppcCases}: must be a whole number from 0 to the ${opts.test} held-out cases — fix: e.g. --ppc 3`);
+  }
+  if (opts.ppcSamples !== undefined && (!Number.isInteger(opts.ppcSamples) || opts.ppcSamples < 2)) {
+    throw new InputError(`--ppc-samples ${opts.ppcSamples}: need at least 2 simulations per check — fix: e.g. --ppc-samples 20`);
+  }
   const featureSets = parseFeatureSets(opts.featureSets, exp.features.compute as string[]);
   const parameters = exp.parameters as ParameterSpec[];
   const prior = priorFromSpec(parameters);
@@ -115,6 +148,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
     posteriorSamples: opts.posteriorSamples,
     seed: opts.seed,
     ...(opts.train ? { train: opts.train } : {}),
+    ...(opts.ppcCases ? { ppc: { cases: opts.ppcCases, samples: opts.ppcSamples ?? 20, simulate: await predictiveSimulator(exp, experimentPath, prior.names, data.featureNames, count) } } : {}),
     title: `Validation of ${prior.names.join(', ')} — ${resolve(opts.experiment)}`,
     facts,
     onCell: (c: CellSummary, i, total) =>

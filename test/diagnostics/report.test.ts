@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { renderReport } from '../../src/diagnostics/report.js';
 import { summariseCell, summariseStudy, type CellSummary } from '../../src/diagnostics/study-summary.js';
+import { posteriorPredictiveCheck } from '../../src/diagnostics/ppc.js';
 import { gaussianCases } from './analytic.js';
 
 /**
@@ -23,7 +24,10 @@ function study() {
       cells.push(summariseCell({ budget, featureSet, cases, trainSeconds: 1 + b }, ['G', 'eta'], [1, 1]));
     });
   }
-  return summariseStudy('Validation report test', ['G', 'eta'], cells, { experiment: 'analytic Gaussian <test>' });
+  const study = summariseStudy('Validation report test', ['G', 'eta'], cells, { experiment: 'analytic Gaussian <test>' });
+  // A predictive check whose second feature is far outside the predicted values.
+  const predicted = Float64Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? i / 200 : 1 + i / 200));
+  return { ...study, ppc: [{ featureSet: 'calibrated', budget: 1000, testCase: 0, truth: [0.1, 0.2], result: posteriorPredictiveCheck([0.5, 50], predicted, ['fc', 'fcd']) }] };
 }
 
 describe('validation report', () => {
@@ -70,6 +74,7 @@ describe('validation report', () => {
       }
       expect(await page.$$eval('table.cells tbody tr', (rows) => rows.length)).toBe(12);
       expect(await page.textContent('body')).toContain('miscalibrated');
+      expect(await page.$$eval('table.ppc tbody tr', (rows) => rows.map((r) => r.lastElementChild!.textContent))).toEqual(['yes', 'NO']);
       await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
     } finally {
       await browser.close();

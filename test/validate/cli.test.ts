@@ -33,7 +33,7 @@ const args = (study: string) => ['validate', experiment, study, '--budgets', '10
 
 test('simulates once, trains one posterior per cell, writes the report, and resumes without re-simulating', () => {
   const study = join(root, 'study');
-  const r = hpcinv(...args(study), '--json');
+  const r = hpcinv(...args(study), '--json', '--ppc', '1', '--ppc-samples', '3');
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const out = JSON.parse(r.stdout);
@@ -41,9 +41,14 @@ test('simulates once, trains one posterior per cell, writes the report, and resu
   expect(out.cells[0].testCases).toBe(4);
   expect(out.recommendations).toHaveLength(2);
   expect(out.seconds.simulate).toBeGreaterThan(0);
+  // One predictive check: 3 brains re-simulated from the combined posterior at the largest budget.
+  expect(out.ppc).toHaveLength(1);
+  expect(out.ppc[0].featureSet).toBe('fc_sum+fcd_sum');
+  expect(out.ppc[0].pValues).toHaveLength(2);
   const html = readFileSync(join(study, 'report', 'index.html'), 'utf8');
   expect(html.match(/<figure class="plot"/g)).toHaveLength(5);
   expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
+  expect(html).toContain('Posterior predictive checks');
   const summary = JSON.parse(readFileSync(join(study, 'report', 'summary.json'), 'utf8'));
   expect(summary.cells[0].cases).toHaveLength(4);
   expect(readFileSync(join(study, 'experiment.yaml'), 'utf8')).toMatch(/count: 14/);

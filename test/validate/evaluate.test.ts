@@ -40,6 +40,15 @@ test('shrinkage, z-scores and calibration follow the information in each feature
     seed: 1,
     train,
     onCell: (c, i, total) => cellsSeen.push(`${i}/${total} ${c.featureSet}@${c.budget}`),
+    // The analytic simulator again, for the posterior predictive checks.
+    ppc: {
+      cases: 3,
+      samples: 200,
+      simulate: async (theta) => {
+        const rng = new Rng(99);
+        return Float64Array.from({ length: theta.length * 2 }, (_, j) => (j % 2 === 0 ? theta[j / 2]! + 0.05 * rng.normal() : rng.normal()));
+      },
+    },
   });
   expect(cellsSeen).toEqual(['1/6 informative@100', '2/6 informative@800', '3/6 noise@100', '4/6 noise@800', '5/6 informative+noise@100', '6/6 informative+noise@800']);
   const cell = (f: string, b: number) => s.cells.find((c) => c.featureSet === f && c.budget === b)!.perParameter[0]!;
@@ -54,6 +63,17 @@ test('shrinkage, z-scores and calibration follow the information in each feature
   expect(cell('informative', 800).sbc.ksPValue).toBeGreaterThan(0.01);
   expect(s.recommendations.map((r) => r.featureSet)).toEqual(['informative', 'noise', 'informative+noise']);
   expect(s.budgets).toEqual([100, 800]);
+  // PPC on the last feature set at the largest budget: the observations come from the same simulator.
+  expect(s.ppc!.map((c) => `${c.featureSet}@${c.budget}#${c.testCase}`)).toEqual(['informative+noise@800#0', 'informative+noise@800#1', 'informative+noise@800#2']);
+  for (const c of s.ppc!) {
+    expect(c.result.predictedCount).toBe(200);
+    expect(c.result.features.map((f) => f.name)).toEqual(['informative', 'noise']);
+    // Predictive sd of `informative` ≈ √(posterior var + noise var) ≈ 0.05·√2; of `noise` ≈ 1.
+    expect(c.result.features[0]!.predictedSd).toBeGreaterThan(0.04);
+    expect(c.result.features[0]!.predictedSd).toBeLessThan(0.12);
+    expect(Math.abs(c.result.features[1]!.predictedSd - 1)).toBeLessThan(0.2);
+  }
+  expect(s.ppc!.filter((c) => c.result.passed).length).toBeGreaterThanOrEqual(2);
 }, 600_000);
 
 test('feature selection and budget checks', async () => {
