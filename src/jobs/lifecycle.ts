@@ -6,6 +6,7 @@ import { readPlan } from '../store/plan-file.js';
 import { appendManifest, foldManifest, readManifest, type ManifestRecord } from '../store/manifest.js';
 import { checkChunk, quarantineChunk } from '../store/done-marker.js';
 import { cancelRequestPath } from '../store/run-status.js';
+import { removeStaleChunkTemps } from '../store/stale-temps.js';
 
 /**
  * plan → submit → watch → retry failed, written once for every backend. The done-markers decide
@@ -13,6 +14,14 @@ import { cancelRequestPath } from '../store/run-status.js';
  * re-derived from the run directory at start, so a new orchestrator re-attaches to a run whose previous
  * orchestrator was killed at any point: finished chunks are kept, jobs still running are watched (not
  * resubmitted), and attempts that vanished are retried.
+ *
+ * Cancelling: `hpcinv cancel` writes the CANCEL file and then cancels the jobs, so by the time a backend
+ * reports a job `cancelled` the request is already visible. The request is checked at the top of each
+ * round, after each poll (before classifying states) and right before every (re)submission, so once it
+ * exists nothing is submitted again and the run ends `cancelled`, whatever order the backend reports
+ * things in. A job cancelled WITHOUT a request (an admin's `scancel`, a UNICORE abort from the web UI, a
+ * `kill` of a local task) is treated like any other failed attempt: retried within the attempt cap —
+ * the user asked for the sweep to finish, and only `hpcinv cancel` says otherwise.
  */
 export interface SweepOptions {
   backend: Backend & BackendHints;
@@ -118,6 +127,13 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
     queue.push(c.id);
   }
   appendManifest(run, closing);
+  const cancelRequested = (): boolean => existsSync(cancelRequestPath(run));
+  const cleanTemps = (idle: (chunk: number) => boolean): void => {
+    const removed = removeStaleChunkTemps(run, idle);
+    if (removed.length) log(`removed ${removed.length} temp file(s) left by killed tasks in chunks/`);
+  };
+  // No task of this run writes a chunk that has no attempt in flight: its leftover temp files are stale.
+  cleanTemps((id) => !inFlight.has(id));
 
   const progress = (): SweepProgress => {
     let samplesDone = 0;
@@ -134,7 +150,14 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
     };
   };
 
+  let cancelled = false;
   const submitQueued = async (): Promise<void> => {
+    // The last moment a cancel request can stop a submission (a request arriving during backend.submit
+    // is seen at the next round, which cancels what was just submitted).
+    if (cancelRequested()) {
+      cancelled = true;
+      return;
+    }
     const attempts: ChunkAttempt[] = [];
     for (const id of queue.splice(0)) {
       const next = attemptsMade.get(id)! + 1;
@@ -168,15 +191,14 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
     queue.push(f.chunk);
   };
 
-  let cancelled = false;
   let pollFailures = 0;
   await backend.stageIn(run.root);
   await submitQueued();
   opts.onProgress?.(progress());
 
-  while (inFlight.size > 0 || queue.length > 0) {
+  while (!cancelled && (inFlight.size > 0 || queue.length > 0)) {
     if (opts.signal?.aborted) break;
-    if (existsSync(cancelRequestPath(run))) {
+    if (cancelRequested()) {
       cancelled = true;
       break;
     }
@@ -197,8 +219,11 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
       continue;
     }
     const records: ManifestRecord[] = [];
+    const closed = new Set<number>();
     const t = Date.now();
     let changed = false;
+    // Read after the poll: a job the poll saw cancelled by `hpcinv cancel` has its request visible now.
+    const cancelling = cancelRequested();
     for (const f of [...inFlight.values()]) {
       const state = states.get(f.jobId) ?? 'unknown';
       const expected = rows.get(f.chunk)!;
@@ -217,13 +242,20 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
         // A 'completed' job may still be flushing its files to a shared file system: wait a grace period.
         if (state === 'completed' && t - f.terminalSince < completionGraceMs) continue;
         if (check.reason !== 'missing') quarantineChunk(run, f.chunk);
-        retryOrFail(f, state === 'completed' ? `job completed without valid output (${check.detail})` : `job ${state}${check.reason !== 'missing' ? `; ${check.detail}` : ''}`, records, 'failed');
+        closed.add(f.chunk);
         changed = true;
+        if (state === 'cancelled' && cancelling) {
+          records.push({ chunk: f.chunk, attempt: f.attempt, backend: backend.name, state: 'cancelled', time: now(), jobId: f.jobId, reason: 'hpcinv cancel' });
+          inFlight.delete(f.chunk);
+          continue;
+        }
+        retryOrFail(f, state === 'completed' ? `job completed without valid output (${check.detail})` : `job ${state}${check.reason !== 'missing' ? `; ${check.detail}` : ''}`, records, 'failed');
       } else if (state === 'unknown') {
         f.unknownSince ??= t;
         if (t - f.unknownSince >= lostGraceMs) {
           if (check.reason !== 'missing') quarantineChunk(run, f.chunk);
           retryOrFail(f, `job ${f.jobId} is unknown to ${backend.name} and left no output`, records, 'lost');
+          closed.add(f.chunk);
           changed = true;
         }
       } else {
@@ -231,11 +263,19 @@ export async function runSweep(runRoot: string, opts: SweepOptions): Promise<Swe
       }
     }
     appendManifest(run, records);
+    if (closed.size) cleanTemps((id) => closed.has(id));
+    if (cancelling) {
+      cancelled = true;
+      break;
+    }
     if (queue.length) await submitQueued();
     if (changed) backoff.reset();
     opts.onProgress?.(progress());
   }
 
+  // Every chunk ran out of attempts while a cancel request stood (its jobs were cancelled before this
+  // orchestrator saw the request): the run was cancelled, not failed.
+  if (!cancelled && !opts.signal?.aborted && done.size < chunks.length && cancelRequested()) cancelled = true;
   if (cancelled) {
     const jobs = [...new Set([...inFlight.values()].map((f) => f.jobId))];
     if (jobs.length) await backend.cancel(run.root, jobs);

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RunDir } from './run-dir.js';
+import { nodeProcessAlive } from './process-alive.js';
 import { HpcinvError } from '../errors.js';
 
 /**
@@ -33,7 +34,7 @@ export function acquireRunLock(run: RunDir): () => void {
     } catch {
       /* empty or torn lock: its writer died while writing it */
     }
-    if (holder.host === hostname() && holder.pid !== undefined && !alive(holder.pid)) {
+    if (holder.host === hostname() && holder.pid !== undefined && !nodeProcessAlive(holder.pid)) {
       unlinkSync(path);
       continue;
     }
@@ -47,18 +48,4 @@ export function acquireRunLock(run: RunDir): () => void {
     );
   }
   throw new HpcinvError(`could not take ${path} — fix: delete it if no hpcinv submit is running on this run`, 1);
-}
-
-/** A live process that is a Node process (pids are reused: a stale lock must not be kept by a stranger). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
-  } catch {
-    return true;
-  }
 }

@@ -162,7 +162,9 @@ export class LocalBackend implements Backend, BackendHints {
     void proc.then((result) => {
       this.running--;
       this.taskWallMs.set(job.jobId, performance.now() - started);
-      job.state = job.cancelled ? 'cancelled' : result.exitCode === 0 ? 'completed' : 'failed';
+      // SIGTERM from outside (`hpcinv cancel` run in another process, a user's kill) is a cancellation,
+      // as scancel is on SLURM; the lifecycle decides whether it is retried.
+      job.state = job.cancelled || result.signal === 'SIGTERM' ? 'cancelled' : result.exitCode === 0 ? 'completed' : 'failed';
       try {
         unlinkSync(pidFile);
       } catch {
