@@ -50,7 +50,10 @@ export interface BatchState {
   b: Float64Array;
   noiseR: Float64Array; // sqrt(2·nsig_r·dt)
   noiseV: Float64Array;
-  /** Standard normals for the current step: `[b * 2n + var * n + node]` (TVB's (2, N) order per simulation). */
+  /**
+   * Standard normals for the current step: `[b * 2n + var * n + node]` (TVB's (2, N) order per
+   * simulation). The wasm kernel instead keeps a block: `[(b * block + t) * 2n + var * n + node]`.
+   */
   z: Float64Array;
   accR: Float64Array;
   accV: Float64Array;

@@ -115,7 +115,7 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   const kernel = opts.kernel ?? 'auto';
   if (kernel === 'wasm' && useV) throw new RangeError('the wasm kernel couples through r only, but some cv ≠ 0 — fix: use kernel "auto" or "js"');
   const wasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable()) ? createWasmKernel(stateBytes(graph, B, ring) + normalsBytes(B)) : undefined;
-  const s = allocate(setup, B, useV, wasm ?? plainArrays);
+  const s = allocate(setup, B, useV, wasm ?? plainArrays, wasm !== undefined);
   if (wasm) bindWasm(wasm, s);
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
@@ -123,6 +123,7 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   // The noise of the fast generator is drawn in wasm too (from the streams' current states, after the history).
   const fast = rngs.filter((g): g is XoshiroZiggurat => g instanceof XoshiroZiggurat);
   const wasmNormals = wasm && fast.length === B ? wasm.normals(fast) : undefined;
+  const normals = wasmNormals ?? ((q: number, out: Float64Array, offset: number, count: number) => rngs[q].fillNormal(out, offset, count));
   const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
   const diverged: (number | undefined)[] = new Array(B).fill(undefined);
@@ -131,16 +132,15 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   for (let k = 1; k <= nSteps; k++) {
     if ((k - 1) % s.block === 0) {
       s.blockStart = k;
+      const len = Math.min(s.block, nSteps - k + 1);
       if (hasLong) {
-        if (wasm) wasm.accumulateBlock(k, Math.min(s.block, nSteps - k + 1));
-        else accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
+        if (wasm) wasm.accumulateBlock(k, len);
+        else accumulateBlock(s, k, len);
       }
+      // The wasm kernel takes the noise of a whole block per simulation: the same stream, fewer calls.
+      if (wasm) for (let q = 0; q < B; q++) if (noisy[q]) normals(q, s.z, q * s.block * 2 * n, len * 2 * n);
     }
-    for (let q = 0; q < B; q++) {
-      if (!noisy[q]) continue;
-      if (wasmNormals) wasmNormals(q, s.z, q * 2 * n, 2 * n);
-      else rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
-    }
+    if (!wasm) for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
     if (wasm) wasm.heunStep(k, s.blockStart, s.dt);
     else heunStep(s, k);
     for (const m of monitors) m.record(k, s.r, s.V);
@@ -175,7 +175,7 @@ const plainArrays: ArraySource = { f64: (length) => new Float64Array(length), i3
 function stateBytes(graph: CouplingGraph, B: number, ring: number): number {
   const n = graph.n;
   const nnz = graph.rowStart[n];
-  const f64 = n * ring * B + n * blockSteps * B + 10 * n * B + 7 * B + 2 * nnz;
+  const f64 = n * ring * B + 3 * n * blockSteps * B + 10 * n * B + 7 * B + 2 * nnz;
   const i32 = 2 * (n + 1) + 4 * nnz;
   return 8 * f64 + 4 * i32 + 16 * 40;
 }
@@ -187,7 +187,8 @@ function copyGraph(g: CouplingGraph, mem: ArraySource): CouplingGraph {
   return { n: g.n, rowStart: i32(g.rowStart), source: i32(g.source), weight, delay: i32(g.delay), maxDelay: g.maxDelay };
 }
 
-function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySource): BatchState {
+/** `blockNoise`: z holds a block of steps per simulation (the wasm kernel's layout) instead of one step. */
+function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySource, blockNoise: boolean): BatchState {
   const { graph, ring, spec } = setup;
   const n = graph.n;
   const nb = n * B;
@@ -225,7 +226,7 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySo
     b: mem.f64(B),
     noiseR: mem.f64(B),
     noiseV: mem.f64(B),
-    z: mem.f64(2 * nb),
+    z: mem.f64(blockNoise ? 2 * nb * block : 2 * nb),
     accR: mem.f64(B),
     accV: new Float64Array(B),
   };

@@ -63,6 +63,15 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     expect(new Set(js[0].raw!.V.data).size).toBeGreaterThan(100);
   });
 
+  test("numpy's generator: block-drawn noise in the wasm path is the per-step stream of the JS path", () => {
+    const c = randomNetwork(5, 11, 25);
+    const setup = prepareSimulation(spec(c, 1, { rng: 'numpy', duration: 20 }));
+    const ps = params(c.n);
+    const js = simulateBatch(setup, ps, [7, 8, 9], { kernel: 'js' });
+    const wasm = simulateBatch(setup, ps, [7, 8, 9], { kernel: 'wasm' });
+    ps.forEach((_, q) => expect(wasm[q].raw!.V.data).toEqual(js[q].raw!.V.data));
+  });
+
   test('a constant per-node history fills every simulation of a batch (batch = one by one, both kernels)', () => {
     const c = randomNetwork(8, 4, 25);
     const setup = prepareSimulation(spec(c, 1, { history: { kind: 'constant', r: [0.1, 0.3, -0.2, 0.5, 0.05, 0.2, 0.4, 0.15], V: [-2, -1, -1.5, -0.5, -2.2, -1.8, -1.1, -0.9] } }));

@@ -95,7 +95,10 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
   const int twoN = 2 * n;
   double *restrict accR = s->accR;
   const int *restrict shortRowStart = s->shortRowStart, *restrict shortDelay = s->shortDelay, *restrict shortSourceRow = s->shortSourceRow;
-  const double *restrict shortWeight = s->shortWeight, *restrict blockR = s->blockR, *restrict z = s->z;
+  const double *restrict shortWeight = s->shortWeight, *restrict blockR = s->blockR;
+  /* Noise is drawn per block: z[(q * block + t) * 2n + var * n + node]. */
+  const double *restrict z = s->z + t * twoN;
+  const int zq = block * twoN;
   const double *restrict invTau = s->invTau, *restrict deltaOverPiTau = s->deltaOverPiTau, *restrict pi2Tau2 = s->pi2Tau2;
   const double *restrict jTau = s->jTau, *restrict etaPlusI = s->etaPlusI, *restrict cr = s->cr, *restrict cv = s->cv;
   const double *restrict a = s->a, *restrict b = s->b, *restrict noiseR = s->noiseR, *restrict noiseV = s->noiseV;
@@ -130,8 +133,8 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
       const v2d V0 = ld(V + x);
       const v2d couplingR = ld(a + q) * ld(accR + q) + ld(b + q);
       const v2d couplingV = splat(0);
-      const v2d zr = (v2d){z[q * twoN + i], z[(q + 1) * twoN + i]} * ld(noiseR + q);
-      const v2d zv = (v2d){z[q * twoN + n + i], z[(q + 1) * twoN + n + i]} * ld(noiseV + q);
+      const v2d zr = (v2d){z[q * zq + i], z[(q + 1) * zq + i]} * ld(noiseR + q);
+      const v2d zv = (v2d){z[q * zq + n + i], z[(q + 1) * zq + n + i]} * ld(noiseV + q);
       const v2d it = ld(invTau + x);
       const v2d D = ld(deltaOverPiTau + x);
       const v2d P = ld(pi2Tau2 + x);
@@ -156,8 +159,8 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
       const double V0 = V[x];
       const double couplingR = a[q] * accR[q] + b[q];
       const double couplingV = 0;
-      const double zr = z[q * twoN + i] * noiseR[q];
-      const double zv = z[q * twoN + n + i] * noiseV[q];
+      const double zr = z[q * zq + i] * noiseR[q];
+      const double zv = z[q * zq + n + i] * noiseV[q];
       const double it = invTau[x];
       const double D = deltaOverPiTau[x];
       const double P = pi2Tau2[x];
