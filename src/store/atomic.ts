@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
  * Write a whole file atomically: write `<path>.tmp-<pid>`, fsync it, rename over `path`. A reader (or an
  * orchestrator re-attaching after a crash) sees either the old file or the complete new one, never a
  * half-written file. Temp files of killed writers are left behind with their pid in the name and are
- * harmless: nothing reads `*.tmp-*`.
+ * harmless: nothing reads `*.tmp-*`; the lifecycle removes those in `chunks/` (see `stale-temps.ts`).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });

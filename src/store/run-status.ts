@@ -4,6 +4,7 @@ import { foldManifest, readManifest, type AttemptView } from './manifest.js';
 import { readPlan } from './plan-file.js';
 import type { RunDir } from './run-dir.js';
 import { InputError } from '../errors.js';
+import type { JobState } from '../jobs/backend.js';
 
 export type ChunkStatus = 'done' | 'running' | 'failed' | 'missing' | 'corrupt';
 
@@ -18,6 +19,9 @@ export interface ChunkReport {
   detail?: string;
   computeSeconds?: number;
   diverged?: number;
+  /** `status --live` only: what the backend says about the in-flight job, and why the chunk is not done. */
+  backendState?: JobState;
+  why?: string;
 }
 
 export interface RunReport {
