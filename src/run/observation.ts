@@ -1,7 +1,8 @@
 /**
  * The synthetic observation of `hpcinv run`: a ground truth θ* (given, or drawn from the prior with its
  * own seed), simulated once by the same engine as the sweep's tasks and turned into features the same
- * way, so the posterior can be checked against a known answer. Stored as `<run>/observation.json`.
+ * way, so the posterior can be checked against a known answer. Stored as `<run>/observation.json`, and
+ * its features alone as `<run>/observation-features.json` (the input `hpcinv infer --observed` takes).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,7 @@ export function readObservation(run: RunDir, parameters: string[], settings: Obs
   if (obs.seed !== seed || parameters.some((p) => typeof obs.theta?.[p] !== 'number')) return undefined;
   for (const [k, v] of Object.entries(settings.truth ?? {})) if (obs.theta[k] !== v) return undefined;
   if (Object.values(obs.features ?? {}).some((v) => typeof v !== 'number' || !Number.isFinite(v))) return undefined;
+  if (!existsSync(join(run.root, 'observation-features.json'))) return undefined;
   return obs;
 }
 
@@ -95,6 +97,8 @@ export async function makeObservation(run: RunDir, exp: Experiment, settings: Ob
   }
   const features = Object.fromEntries(out.names.map((n, j) => [n, out.features[j]!]));
   const observation: Observation = { theta, drawn, seed, noiseSeed, features };
+  // The features alone, in the form `hpcinv infer --observed` reads; written first, the record last.
+  writeFileAtomic(join(run.root, 'observation-features.json'), JSON.stringify(features, null, 1) + '\n');
   writeFileAtomic(observationPath(run), JSON.stringify(observation, null, 1) + '\n');
   return { observation, reused: false };
 }

@@ -91,6 +91,7 @@ test('runs every stage, is interrupted by SIGKILL mid-sweep, resumes, and re-pri
   expect(html).toMatch(/ground truth/);
   const obs = JSON.parse(readFileSync(join(dir, 'observation.json'), 'utf8'));
   expect(Object.keys(obs.features)).toEqual(['fc_sum', 'fcd_sum']);
+  expect(JSON.parse(readFileSync(join(dir, 'observation-features.json'), 'utf8'))).toEqual(obs.features);
 
   // Finished: every stage is skipped and the same summary is printed.
   const again = hpcinv(...runArgs(dir));
