@@ -227,7 +227,7 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySo
     noiseR: mem.f64(B),
     noiseV: mem.f64(B),
     z: mem.f64(blockNoise ? 2 * nb * block : 2 * nb),
-    accR: mem.f64(B),
+    accR: mem.f64(Math.max(B, n)), // the wasm kernel's single-simulation step keeps every node's sum
     accV: new Float64Array(B),
   };
 }

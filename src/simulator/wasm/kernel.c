@@ -85,8 +85,95 @@ void accumulate_block(const State *s, int k0, int len) {
   }
 }
 
+/* The short-delay coupling sum of node i for one simulation, connections in order (as kernel.ts). */
+static double short_sum(const State *s, int i, int prev, double start) {
+  double sr = start;
+  for (int c = s->shortRowStart[i]; c < s->shortRowStart[i + 1]; c++) {
+    int slot = prev - s->shortDelay[c];
+    slot += (slot >> 31) & s->ring;
+    sr += s->shortWeight[c] * s->histR[s->shortSourceRow[c] + slot];
+  }
+  return sr;
+}
+
+/*
+ * One simulation (B = 1): every node's coupling first (accR has n places), then the node update two
+ * nodes at a time in f64x2 — the same operations per node as heun_step, so the same numbers; only
+ * independent nodes share a vector, which hides the latency of the update's dependency chain.
+ */
+static void heun_single(const State *s, int k, int blockStart, double dt) {
+  const int n = s->n, ring = s->ring, block = s->block;
+  const double hdt = 0.5 * dt;
+  const int prev = (k - 1) % ring;
+  const int cur = k % ring;
+  const int t = k - blockStart;
+  double *restrict acc = s->accR;
+  for (int i = 0; i < n; i++) acc[i] = short_sum(s, i, prev, s->blockR[i * block + t]);
+  const double *restrict z = s->z + t * 2 * n;
+  const double *restrict invTau = s->invTau, *restrict deltaOverPiTau = s->deltaOverPiTau, *restrict pi2Tau2 = s->pi2Tau2;
+  const double *restrict jTau = s->jTau, *restrict etaPlusI = s->etaPlusI, *restrict cr = s->cr, *restrict cv = s->cv;
+  double *restrict r = s->r, *restrict V = s->V, *restrict histR = s->histR;
+  const v2d a = splat(s->a[0]), b = splat(s->b[0]), noiseR = splat(s->noiseR[0]), noiseV = splat(s->noiseV[0]);
+  const v2d two = splat(2), vdt = splat(dt), vhdt = splat(hdt);
+  int i = 0;
+  for (; i + 1 < n; i += 2) {
+    const v2d r0 = ld(r + i);
+    const v2d V0 = ld(V + i);
+    const v2d couplingR = a * ld(acc + i) + b;
+    const v2d couplingV = splat(0);
+    const v2d zr = ld(z + i) * noiseR;
+    const v2d zv = ld(z + n + i) * noiseV;
+    const v2d it = ld(invTau + i);
+    const v2d D = ld(deltaOverPiTau + i);
+    const v2d P = ld(pi2Tau2 + i);
+    const v2d Jt = ld(jTau + i);
+    const v2d E = ld(etaPlusI + i) + ld(cr + i) * couplingR + ld(cv + i) * couplingV;
+    const v2d dr0 = (D + two * V0 * r0) * it;
+    const v2d dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
+    const v2d ri = clip0(r0 + vdt * dr0 + zr);
+    const v2d Vi = V0 + vdt * dV0 + zv;
+    const v2d dr1 = (D + two * Vi * ri) * it;
+    const v2d dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
+    const v2d rn = clip0(r0 + vhdt * (dr0 + dr1) + zr);
+    const v2d Vn = V0 + vhdt * (dV0 + dV1) + zv;
+    st(r + i, rn);
+    st(V + i, Vn);
+    histR[i * ring + cur] = rn[0];
+    histR[(i + 1) * ring + cur] = rn[1];
+  }
+  for (; i < n; i++) {
+    const double r0 = r[i];
+    const double V0 = V[i];
+    const double couplingR = s->a[0] * acc[i] + s->b[0];
+    const double couplingV = 0;
+    const double zr = z[i] * s->noiseR[0];
+    const double zv = z[n + i] * s->noiseV[0];
+    const double it = invTau[i];
+    const double D = deltaOverPiTau[i];
+    const double P = pi2Tau2[i];
+    const double Jt = jTau[i];
+    const double E = etaPlusI[i] + cr[i] * couplingR + cv[i] * couplingV;
+    const double dr0 = (D + 2 * V0 * r0) * it;
+    const double dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
+    double ri = r0 + dt * dr0 + zr;
+    if (ri < 0) ri = 0;
+    const double Vi = V0 + dt * dV0 + zv;
+    const double dr1 = (D + 2 * Vi * ri) * it;
+    const double dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
+    double rn = r0 + hdt * (dr0 + dr1) + zr;
+    if (rn < 0) rn = 0;
+    r[i] = rn;
+    V[i] = V0 + hdt * (dV0 + dV1) + zv;
+    histR[i * ring + cur] = rn;
+  }
+}
+
 __attribute__((export_name("heunStep")))
 void heun_step(const State *s, int k, int blockStart, double dt) {
+  if (s->B == 1) {
+    heun_single(s, k, blockStart, dt);
+    return;
+  }
   const int B = s->B, n = s->n, ring = s->ring, block = s->block;
   const double hdt = 0.5 * dt;
   const int prev = (k - 1) % ring;
@@ -105,24 +192,13 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
   double *restrict r = s->r, *restrict V = s->V;
   for (int i = 0; i < n; i++) {
     const double *restrict blk = blockR + (i * block + t) * B;
-    if (B == 1) {
-      /* One simulation: a scalar sum (no batch loop and its vectoriser checks per connection). */
-      double sr = blk[0];
-      for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
-        int slot = prev - shortDelay[c];
-        slot += (slot >> 31) & ring;
-        sr += shortWeight[c] * s->histR[shortSourceRow[c] + slot];
-      }
-      accR[0] = sr;
-    } else {
-      for (int q = 0; q < B; q++) accR[q] = blk[q];
-      for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
-        int slot = prev - shortDelay[c];
-        slot += (slot >> 31) & ring;
-        const double *restrict h = s->histR + (shortSourceRow[c] + slot) * B;
-        const double w = shortWeight[c];
-        for (int q = 0; q < B; q++) accR[q] += w * h[q];
-      }
+    for (int q = 0; q < B; q++) accR[q] = blk[q];
+    for (int c = shortRowStart[i]; c < shortRowStart[i + 1]; c++) {
+      int slot = prev - shortDelay[c];
+      slot += (slot >> 31) & ring;
+      const double *restrict h = s->histR + (shortSourceRow[c] + slot) * B;
+      const double w = shortWeight[c];
+      for (int q = 0; q < B; q++) accR[q] += w * h[q];
     }
     double *restrict hw = s->histR + (i * ring + cur) * B;
     int q = 0;
