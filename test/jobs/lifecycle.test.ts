@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Backend, BackendHints, ChunkAttempt, JobState, SubmittedTask } from '../../src/jobs/backend.js';
@@ -123,15 +123,23 @@ class InterruptInPoll implements Backend, BackendHints {
   readonly completionGraceMs = 0;
   readonly maxPollIntervalMs = 200;
   fired = false;
+  private readonly chunks = new Map<string, number>();
   constructor(
     private readonly inner: LocalBackend,
     private readonly how: 'hpcinv-cancel' | 'admin-kill' | 'request-after-failure',
   ) {}
   stageIn = () => this.inner.stageIn();
   stageOut = () => this.inner.stageOut();
-  submit = (d: string, a: ChunkAttempt[]) => this.inner.submit(d, a);
   cancel = (d: string, ids: string[]) => this.inner.cancel(d, ids);
   close = () => this.inner.close();
+  async submit(runDir: string, attempts: ChunkAttempt[]): Promise<SubmittedTask[]> {
+    const tasks = await this.inner.submit(runDir, attempts);
+    for (const t of tasks) this.chunks.set(t.jobId, t.attempts[0].chunk);
+    return tasks;
+  }
+  private chunkOf(jobId: string): number {
+    return this.chunks.get(jobId)!;
+  }
   async poll(runDir: string, ids: string[]): Promise<Map<string, JobState>> {
     const states = await this.inner.poll(runDir, ids);
     if (this.fired) return states;
@@ -145,7 +153,16 @@ class InterruptInPoll implements Backend, BackendHints {
     if (victims.length === 0) return states;
     this.fired = true;
     if (this.how === 'hpcinv-cancel') await cancelRun(runDir);
-    else for (const id of victims) process.kill(JSON.parse(readFileSync(join(new RunDir(runDir).backendDir('local'), `${id}.pid.json`), 'utf8')).pid, 'SIGTERM');
+    else {
+      const run = new RunDir(runDir);
+      for (const id of victims) {
+        const { pid } = JSON.parse(readFileSync(join(run.backendDir('local'), `${id}.pid.json`), 'utf8')) as { pid: number };
+        // Killed mid-write: the half-written temp file a real task would leave, named by its real pid.
+        mkdirSync(run.chunksDir, { recursive: true });
+        writeFileSync(join(run.chunksDir, `chunk-${String(this.chunkOf(id)).padStart(6, '0')}.arrow.tmp-${pid}`), 'half a file');
+        process.kill(pid, 'SIGTERM');
+      }
+    }
     // Answer only once the backend itself has seen the tasks end: it reports them before the lifecycle
     // gets another chance to look at the CANCEL file.
     while (![...(await this.inner.poll(runDir, victims)).values()].every((s) => TERMINAL.has(s))) await new Promise((r) => setTimeout(r, 20));
@@ -186,11 +203,14 @@ describe('cancelling', () => {
     }
   });
 
-  test('a job cancelled by someone else (SIGTERM, no cancel request) is retried within the attempt cap', async () => {
+  test('a job cancelled by someone else (SIGTERM, no cancel request) is retried within the attempt cap; its temp file is removed', async () => {
     const run = newRun('admin-kill', 2);
     const backend = new InterruptInPoll(new LocalBackend({ concurrency: 2 }), 'admin-kill');
     try {
-      const r = await runSweep(run.root, { backend, maxAttempts: 2, initialPollMs: 20 });
+      const events: string[] = [];
+      const r = await runSweep(run.root, { backend, maxAttempts: 2, initialPollMs: 20, onEvent: (m) => events.push(m) });
+      expect(readdirSync(run.chunksDir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      expect(events.some((e) => /^removed [12] temp file\(s\) left by killed tasks/.test(e))).toBe(true);
       expect(backend.fired).toBe(true);
       expect(r).toMatchObject({ cancelled: false, done: [0, 1], failed: [] });
       const killed = [...foldManifest(readManifest(run)).values()].filter((a) => a.length > 1);
