@@ -10,7 +10,7 @@ export ONNXRUNTIME_NODE_INSTALL=skip DEBIAN_FRONTEND=noninteractive
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 if [ "$(id -u)" = 0 ]; then
   apt_get update -qq
-  apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck openssl >/dev/null
+  apt_get install -y -qq --no-install-recommends python3-onnx chromium shellcheck openssl clang lld >/dev/null  # clang+lld: simulator wasm rebuild check
   sh scripts/containers/install-podman.sh >/dev/null   # podman/buildah/runc for the image tests
   bash scripts/test-cluster/cluster.sh start >&2       # single-node SLURM + slurmdbd + test sshd (test/jobs/slurm, transport)
 else
