@@ -11,7 +11,7 @@ import { readArrow } from '../store/arrow.js';
 import { checkChunk } from '../store/done-marker.js';
 import { hasPlan, readPlan } from '../store/plan-file.js';
 import { RunDir } from '../store/run-dir.js';
-import { timeSimulations } from '../task/timing.js';
+import { secondsPerSimulation as timeSimulations } from './timing.js';
 import { costContext } from './cost-context.js';
 import { costTable, estimateCost, type CostEstimate } from './estimate.js';
 
@@ -31,14 +31,13 @@ export async function confirmSubmitCost(runRoot: string, opts: ConfirmOptions): 
   const exp = loadFrozenExperiment(run);
   const theta = readArrow(run.theta);
   let remaining = theta.columns[0]!.length;
-  let secondsPerSimulation: number | null = null;
   if (hasPlan(run)) {
     const plan = readPlan(run);
     remaining = plan.chunks.filter((c) => !checkChunk(run, c.id, c.end - c.start).ok).reduce((s, c) => s + c.end - c.start, 0);
-    secondsPerSimulation = plan.sizing.secondsPerSimulation;
   }
   if (remaining === 0) return undefined;
-  secondsPerSimulation ??= await timeSimulations(exp, theta, run.experiment);
+  // Timed again rather than taken from plan.json: the same measurement as `hpcinv plan` shows.
+  const secondsPerSimulation = await timeSimulations(exp, theta, run.experiment);
   const context = costContext(exp, { backend: opts.backend, concurrency: opts.concurrency });
   const estimate = estimateCost({
     nSamples: remaining,
