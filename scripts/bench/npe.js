@@ -9,11 +9,10 @@
 // Environment (defaults give the full recipe at 1k and 10k; it takes long on a busy machine):
 //   NPE_TASKS=two_moons,gaussian_linear,slcp,gaussian_mixture   NPE_BUDGETS=1000,10000 (add 100000)
 //   NPE_OBS=10 (observations 1..N)   NPE_FLOW=maf|nsf   NPE_SAMPLES=10000   NPE_MAX_EPOCHS (cap, default none)
-//   NPE_C2ST=onnx (default: the recipe on the flows' ONNX machinery, src/flow/classifier.ts; fast at d = 10)
-//            | js (src/diagnostics/c2st.ts, the same recipe in plain TypeScript)
+//   NPE_C2ST=auto (default: src/diagnostics/c2st.ts on ONNX Runtime, plain TS if it cannot load)
+//            | onnx | plain (force one classifier engine of the same function)
 import { loadavg } from 'node:os';
 import { c2st } from '../../dist/diagnostics/c2st.js';
-import { c2stOnnx } from '../../dist/flow/classifier.js';
 import { initParams, makeFlowConfig } from '../../dist/flow/config.js';
 import { flowLayout, trainStepGraph } from '../../dist/flow/graphs.js';
 import { createExecutor } from '../../dist/flow/runtime.js';
@@ -29,7 +28,7 @@ const nObs = Number(env.NPE_OBS ?? 10);
 const kind = env.NPE_FLOW ?? 'maf';
 const nSamples = Number(env.NPE_SAMPLES ?? 10000);
 const maxEpochs = env.NPE_MAX_EPOCHS ? Number(env.NPE_MAX_EPOCHS) : undefined;
-const c2stImpl = env.NPE_C2ST ?? 'onnx';
+const c2stImpl = env.NPE_C2ST ?? 'auto';
 const SBI = { maf: { trainSeconds: 106, c2stObs1to5: 0.65 }, nsf: { trainSeconds: 174, c2stObs1to5: 0.57 }, sample10kSeconds: 0.08 };
 
 const median = (a) => {
@@ -92,7 +91,7 @@ for (const name of tasks) {
       const t0 = performance.now();
       const { samples, acceptance } = await posterior.sample(nSamples, ref.observation, { seed: o });
       const sampleSeconds = (performance.now() - t0) / 1000;
-      const value = c2stImpl === 'onnx' ? await c2stOnnx(ref.samples, samples, task.thetaDim, { seed: 1 }) : c2st(ref.samples, samples, task.thetaDim, { seed: 1 });
+      const value = await c2st(ref.samples, samples, task.thetaDim, { seed: 1, engine: c2stImpl });
       perObs.push({ observation: o, c2st: value, sampleSeconds, acceptance });
       log(`${name} ${budget} obs ${o}: C2ST ${value.toFixed(3)} (sampling ${sampleSeconds.toFixed(3)} s)`);
     }

@@ -1,25 +1,34 @@
 import { InputError } from '../errors.js';
+import { predictClassifier, trainClassifier } from '../flow/classifier.js';
+import { loadOrt } from '../flow/runtime.js';
 import { predictMlp, trainMlp } from './mlp.js';
 import { Rng } from './random.js';
 
 /**
  * Classifier two-sample test as sbibm computes it (Lueckmann et al. 2021): z-score both sets by the
  * mean and (unbiased) standard deviation of the FIRST set, label A = 0 and B = 1, and report the mean
- * 5-fold cross-validated accuracy of an MLP with two ReLU hidden layers of 10·dim units. 0.5 means the
+ * 5-fold cross-validated accuracy of an MLP with two ReLU hidden layers of 10·dim units, trained like
+ * scikit-learn's MLPClassifier (adam) until its stopping rule fires or max_iter is reached. 0.5 means the
  * classifier cannot tell the sets apart, 1.0 that they are fully separable.
+ *
+ * This is the project's one C2ST. It trains the classifier of src/flow/classifier.ts on onnxruntime-node
+ * (fast) and falls back to the plain-TypeScript MLP of ./mlp.ts (same recipe, the test oracle) only when
+ * ONNX Runtime cannot load.
  */
+export type C2stEngine = 'auto' | 'onnx' | 'plain';
+
 export interface C2stOptions {
   seed?: number;
   folds?: number;
   /** Hidden layer sizes; default [10·dim, 10·dim] as in sbibm. */
   hidden?: number[];
   /**
-   * Epoch cap (default 50). sbibm trains to sklearn's stopping rule with max_iter 10000: in 2-D that rule
-   * ends training after 20–45 epochs anyway, but in 5-D the training loss keeps creeping down for 300+
-   * epochs (minutes per call) while the held-out accuracy only drifts below the Bayes-optimal value as
-   * the net overfits; see docs/diagnostics.md for the measurements.
+   * Epoch cap; default 10000, sbibm's max_iter, so scikit-learn's stopping rule decides. Tests pass a
+   * small cap only to stay fast.
    */
   maxEpochs?: number;
+  /** 'auto' (default): ONNX when onnxruntime-node loads, else plain TS; the others force one. */
+  engine?: C2stEngine;
 }
 
 export interface C2stResult {
@@ -28,17 +37,24 @@ export interface C2stResult {
   foldAccuracies: number[];
   /** Epochs each fold's classifier trained for (the stopping rule decides). */
   epochs: number[];
+  /** Which classifier ran. */
+  engine: 'onnx' | 'plain';
 }
+
+/** SBIBM's max_iter. */
+const DEFAULT_MAX_EPOCHS = 10000;
+
+type FoldTrainer = (trainX: Float64Array, trainY: Uint8Array, testX: Float64Array, fold: number) => Promise<{ predicted: Uint8Array; epochs: number }>;
 
 /**
  * `samplesA`, `samplesB`: row-major `n × dim` sample matrices (rows may differ in number).
  */
-export function c2stDetailed(
+export async function c2stDetailed(
   samplesA: Float64Array,
   samplesB: Float64Array,
   dim: number,
   options: C2stOptions = {},
-): C2stResult {
+): Promise<C2stResult> {
   if (!Number.isInteger(dim) || dim < 1) {
     throw new InputError(`c2st: dimension must be a positive integer, got ${dim} — fix: pass the number of columns`);
   }
@@ -54,6 +70,14 @@ export function c2stDetailed(
   const seed = options.seed ?? 1;
   if (!Number.isInteger(folds) || folds < 2) {
     throw new InputError(`c2st: folds must be an integer ≥ 2, got ${folds} — fix: use the default of 5`);
+  }
+  const maxEpochs = options.maxEpochs ?? DEFAULT_MAX_EPOCHS;
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) {
+    throw new InputError(`c2st: maxEpochs must be a positive integer, got ${maxEpochs} — fix: omit it (default ${DEFAULT_MAX_EPOCHS}, sbibm's max_iter)`);
+  }
+  const engineOption = options.engine ?? 'auto';
+  if (!['auto', 'onnx', 'plain'].includes(engineOption)) {
+    throw new InputError(`c2st: unknown engine '${engineOption}' — fix: use 'auto', 'onnx' or 'plain'`);
   }
   if (nA < folds || nB < folds) {
     throw new InputError(`c2st: need at least ${folds} samples in each set, got ${nA} and ${nB} — fix: draw more samples`);
@@ -98,6 +122,21 @@ export function c2stDetailed(
   for (let i = 0; i < n; i++) perm[i] = i;
   new Rng(seed ^ 0x5bd1e995).shuffle(perm);
   const hidden = options.hidden ?? [10 * dim, 10 * dim];
+  // Input is validated before ONNX Runtime is loaded, so bad input fails the same way on every machine.
+  const engine = engineOption === 'plain' ? 'plain' : (await loadOrt()) ? 'onnx' : engineOption === 'onnx' ? undefined : 'plain';
+  if (!engine) {
+    throw new InputError("c2st: engine 'onnx' was requested but onnxruntime-node cannot load — fix: install onnxruntime-node's native binding or use engine 'auto'");
+  }
+  const trainFold: FoldTrainer =
+    engine === 'onnx'
+      ? async (trainX, trainY, testX, f) => {
+          const model = await trainClassifier(trainX, trainY, dim, { hidden, seed: seed + f, maxEpochs, backend: 'ort' });
+          return { predicted: await predictClassifier(model, testX, 'ort'), epochs: model.epochs };
+        }
+      : async (trainX, trainY, testX, f) => {
+          const model = trainMlp(trainX, trainY, trainY.length, dim, { hidden, seed: seed + f, maxEpochs });
+          return { predicted: predictMlp(model, testX, testX.length / dim), epochs: model.epochs };
+        };
   const foldAccuracies: number[] = [];
   const epochs: number[] = [];
   let start = 0;
@@ -121,23 +160,18 @@ export function c2stDetailed(
         t++;
       }
     }
-    const model = trainMlp(trainX, trainY, nTrain, dim, {
-      hidden,
-      seed: seed + f,
-      maxEpochs: options.maxEpochs ?? 50,
-    });
-    const predicted = predictMlp(model, testX, size);
+    const { predicted, epochs: trained } = await trainFold(trainX, trainY, testX, f);
     let correct = 0;
     for (let i = 0; i < size; i++) if (predicted[i] === testY[i]) correct++;
     foldAccuracies.push(correct / size);
-    epochs.push(model.epochs);
+    epochs.push(trained);
     start += size;
   }
   const accuracy = foldAccuracies.reduce((a, b) => a + b, 0) / folds;
-  return { accuracy, foldAccuracies, epochs };
+  return { accuracy, foldAccuracies, epochs, engine };
 }
 
 /** The C2ST accuracy alone (see `c2stDetailed`). */
-export function c2st(samplesA: Float64Array, samplesB: Float64Array, dim: number, options: C2stOptions = {}): number {
-  return c2stDetailed(samplesA, samplesB, dim, options).accuracy;
+export async function c2st(samplesA: Float64Array, samplesB: Float64Array, dim: number, options: C2stOptions = {}): Promise<number> {
+  return (await c2stDetailed(samplesA, samplesB, dim, options)).accuracy;
 }

@@ -2,7 +2,8 @@
  * A small binary MLP classifier on the same ONNX machinery as the flows, set up like scikit-learn's
  * MLPClassifier that sbibm's C2ST uses: ReLU hidden layers, logistic output, log-loss plus
  * alpha/2·‖W‖²/batch, Adam (lr 1e-3), minibatches of min(200, n), Glorot-uniform initialisation, and
- * training stops once the epoch loss has not improved by `tol` for 10 epochs.
+ * training stops once the epoch loss has not improved by `tol` for more than 10 epochs (scikit-learn's
+ * `n_iter_no_change` rule). The C2ST that uses it is `c2st()` in src/diagnostics/c2st.ts.
  */
 import { gradients } from './autodiff.js';
 import { initParams, paramCount, type ParamEntry } from './config.js';
@@ -150,7 +151,8 @@ export async function trainClassifier(x: Float64Array, labels: Uint8Array, dim: 
       if (loss > best - tol) stale++;
       else stale = 0;
       best = Math.min(best, loss);
-      if (stale >= patience) break;
+      // scikit-learn stops when the count EXCEEDS n_iter_no_change (as src/diagnostics/mlp.ts does).
+      if (stale > patience) break;
     }
   } finally {
     await exe.release();
@@ -168,46 +170,4 @@ export async function predictClassifier(model: TrainedClassifier, x: Float64Arra
   } finally {
     await exe.release();
   }
-}
-
-/**
- * C2ST as sbibm computes it, with this classifier: z-score both sets by the first set's mean and sd,
- * label them 0 and 1, 5-fold cross-validation on a seeded shuffle, hidden layers (10·d, 10·d); the mean
- * held-out accuracy (0.5: indistinguishable, 1: separable).
- */
-export async function c2stOnnx(a: Float64Array, b: Float64Array, dim: number, opts: { seed?: number; folds?: number; maxEpochs?: number } = {}): Promise<number> {
-  const nA = a.length / dim;
-  const n = nA + b.length / dim;
-  const mean = new Float64Array(dim);
-  const sd = new Float64Array(dim);
-  for (let i = 0; i < nA; i++) for (let j = 0; j < dim; j++) mean[j]! += a[i * dim + j]! / nA;
-  for (let i = 0; i < nA; i++) for (let j = 0; j < dim; j++) sd[j]! += (a[i * dim + j]! - mean[j]!) ** 2 / (nA - 1);
-  for (let j = 0; j < dim; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
-  const x = new Float64Array(n * dim);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const src = i < nA ? a : b;
-    const r = i < nA ? i : i - nA;
-    y[i] = i < nA ? 0 : 1;
-    for (let j = 0; j < dim; j++) x[i * dim + j] = (src[r * dim + j]! - mean[j]!) / sd[j]!;
-  }
-  const folds = opts.folds ?? 5;
-  const perm = new Rng(opts.seed ?? 1).permutation(n);
-  let start = 0;
-  let acc = 0;
-  for (let f = 0; f < folds; f++) {
-    const size = Math.floor(n / folds) + (f < n % folds ? 1 : 0);
-    const test = perm.slice(start, start + size);
-    const train = [...perm.slice(0, start), ...perm.slice(start + size)];
-    start += size;
-    const rows = (idx: number[]) => {
-      const out = new Float64Array(idx.length * dim);
-      idx.forEach((r, k) => out.set(x.subarray(r * dim, (r + 1) * dim), k * dim));
-      return out;
-    };
-    const model = await trainClassifier(rows(train), Uint8Array.from(train, (r) => y[r]!), dim, { hidden: [10 * dim, 10 * dim], seed: (opts.seed ?? 1) + f, maxEpochs: opts.maxEpochs });
-    const pred = await predictClassifier(model, rows(test));
-    acc += test.reduce((s, r, k) => s + (pred[k] === y[r] ? 1 : 0), 0) / size / folds;
-  }
-  return acc;
 }

@@ -82,7 +82,8 @@ test('train step applies clipped, bias-corrected Adam to the gradient', async ()
     ...feeds,
   });
   // Independent Adam (PyTorch's formulas) and total-norm clipping at 5.
-  const norm = Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+  // Array.from: reduce over a Float32Array | Float64Array union has no callable signature in TypeScript.
+  const norm = Math.sqrt(Array.from(g).reduce((s, x) => s + x * x, 0));
   const c = Math.min(1, 5 / (norm + 1e-6));
   for (let i = 0; i < p.length; i++) {
     const gi = g[i]! * c;
