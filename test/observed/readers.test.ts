@@ -94,7 +94,10 @@ describe('CSV / TSV', () => {
 describe('Arrow', () => {
   test('float64 and float32 columns, a t column dropped, labels from non-generic names', () => {
     const cols: Record<string, Float64Array | Float32Array> = { t: Float64Array.from({ length: T }, (_, t) => t * 2000) };
-    labels.forEach((l, i) => (cols[l] = (i === 1 ? Float32Array : Float64Array).from({ length: T }, (_, t) => value(i, t))));
+    labels.forEach((l, i) => {
+      const column = Array.from({ length: T }, (_, t) => value(i, t));
+      cols[l] = i === 1 ? Float32Array.from(column) : Float64Array.from(column);
+    });
     const m = parseArrowBold(tableToIPC(tableFromArrays(cols), 'file'), 'x.arrow');
     expect(m.labels).toEqual(labels);
     expect(Array.from(m.values)).toEqual(Array.from(expected));
