@@ -3,7 +3,7 @@
  * `hpcinv submit` of the same run watches them (from the manifest's element ids) instead of submitting
  * again, and the run completes with every sample once.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRun } from '../../../src/experiment/create-run.js';
 import { submitRun } from '../../../src/jobs/sweep.js';
@@ -11,7 +11,7 @@ import { gather } from '../../../src/store/gather.js';
 import { column, readArrow } from '../../../src/store/arrow.js';
 import { readManifest } from '../../../src/store/manifest.js';
 import { RunDir } from '../../../src/store/run-dir.js';
-import { requireBuild, tempDir } from '../sweep-helpers.js';
+import { requireBuild, smallExperiment, tempDir } from '../sweep-helpers.js';
 import { withSlurm } from './test-cluster.js';
 
 beforeAll(requireBuild);
@@ -19,26 +19,10 @@ beforeAll(requireBuild);
 withSlurm('re-attaching to a SLURM run', () => {
   test('a second submit watches the running array instead of submitting again', async () => {
     const dir = tempDir('slurm-reattach');
-    const exp = join(dir, 'experiment.yaml');
-    writeFileSync(
-      exp,
-      `connectome: { source: tvb:68, zeroDiagonal: true, normalise: max }
-model: { eta: -4.6, J: 14.5, Delta: 0.7 }
-integrator: { dt: 0.01, nsig: [0.035, 0.07] }
-duration: 10
-monitors:
-  tavg: { period: 1 }
-parameters:
-  - path: coupling.a
-    prior: { kind: uniform, low: 0.1, high: 1.2 }
-features:
-  source: { monitor: tavg, variable: r }
-  compute: [region_mean]
-simulations: { count: 12, seed: 9 }
-sweep: { batchSize: 2, maxAttempts: 1, chunkSize: 2 }
-backend: { name: slurm, site: test-cluster, profile: { slurm: { maxConcurrent: 2 } } }
-`,
-    );
+    const exp = smallExperiment(dir, {
+      duration: 10, compute: ['region_mean'], count: 12, seed: 9, maxAttempts: 1, chunkSize: 2,
+      extra: 'backend: { name: slurm, site: test-cluster, profile: { slurm: { maxConcurrent: 2 } } }\n',
+    });
     const run = new RunDir(join(dir, 'run'));
     createRun(exp, run.root);
     const stop = new AbortController();

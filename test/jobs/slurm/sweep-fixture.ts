@@ -9,6 +9,7 @@ import { column, readArrow } from '../../../src/store/arrow.js';
 import { RunDir } from '../../../src/store/run-dir.js';
 import { readManifest } from '../../../src/store/manifest.js';
 import { packageRoot } from '../../../src/version.js';
+import { smallExperiment } from '../sweep-helpers.js';
 
 /**
  * The tasks of these sweeps run for minutes: they start from a private copy of the build, so that a
@@ -29,26 +30,10 @@ const faultWrapper = ['bash', join(packageRoot, 'test', 'jobs', 'slurm', 'fixtur
 
 /** 200 samples in 20 chunks of 10, tiny simulations (10 model time units on the 68-region connectome). */
 export function makeRun(dir: string, site: string, profile: Record<string, unknown>, faults: string): RunDir {
-  const exp = join(dir, 'experiment.yaml');
-  writeFileSync(
-    exp,
-    `connectome: { source: tvb:68, zeroDiagonal: true, normalise: max }
-model: { eta: -4.6, J: 14.5, Delta: 0.7 }
-integrator: { dt: 0.01, nsig: [0.035, 0.07] }
-duration: 10
-monitors:
-  tavg: { period: 1 }
-parameters:
-  - path: coupling.a
-    prior: { kind: uniform, low: 0.1, high: 1.2 }
-features:
-  source: { monitor: tavg, variable: r }
-  compute: [fc_sum, region_mean]
-simulations: { count: 200, seed: 11 }
-sweep: { batchSize: 5, maxAttempts: 1, chunkSize: 10 }
-backend: ${JSON.stringify({ name: 'slurm', site, profile: { hpcinvCommand: faultWrapper, ...profile } })}
-`,
-  );
+  const exp = smallExperiment(dir, {
+    duration: 10, compute: ['fc_sum', 'region_mean'], count: 200, seed: 11, batchSize: 5, maxAttempts: 1, chunkSize: 10,
+    extra: `backend: ${JSON.stringify({ name: 'slurm', site, profile: { hpcinvCommand: faultWrapper, ...profile } })}\n`,
+  });
   const run = new RunDir(join(dir, 'run'));
   createRun(exp, run.root);
   // A top-level file of the run: staged in with the inputs, read by the fault wrapper on the node.
