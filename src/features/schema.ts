@@ -9,19 +9,8 @@
  *     compute: [fc_sum, fcd_sum]
  */
 import { z } from 'zod';
+import { strict } from '../schema/strict.js';
 import { FCD_KINDS, FEATURE_KINDS } from './kinds.js';
-
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')} — fix: remove them; allowed here: ${allowed}`
-        : issue.code === 'invalid_type'
-          ? `expected a mapping with fields ${allowed}`
-          : undefined,
-  });
-}
 
 function wholeNumber(field: string, min: number, example: string) {
   return z

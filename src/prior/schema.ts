@@ -5,20 +5,10 @@
  * field problem and the fix, and zod supplies the field path.
  */
 import { z } from 'zod';
+import { strict } from '../schema/strict.js';
 
 const KINDS = 'uniform, normal, lognormal, truncnormal';
 const GRID_KINDS = 'linspace, logspace, values';
-
-/** A strict object whose unknown-field error lists the allowed fields (typos such as `hgih` are caught). */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')} — fix: remove them; allowed here: ${allowed}`
-        : undefined,
-  });
-}
 
 function finite(field: string) {
   return z.number({ error: `${field} must be a finite number — fix: write a plain number such as 0.5` });
