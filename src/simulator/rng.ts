@@ -121,9 +121,9 @@ const fn = new Float64Array(128);
   }
 }
 
-/** The ziggurat tables (for the WebAssembly copy of the fast path, wasm/kernel.c). */
-export function zigguratTables(): { kn: Int32Array; wn: Float64Array } {
-  return { kn, wn };
+/** The ziggurat tables (for the WebAssembly copy of the generator, wasm/normal.c). */
+export function zigguratTables(): { kn: Int32Array; wn: Float64Array; fn: Float64Array } {
+  return { kn, wn, fn };
 }
 
 /** xoshiro128** with ziggurat normals. */

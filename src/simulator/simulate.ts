@@ -2,8 +2,9 @@ import type { Connectome } from '../connectome/connectome.js';
 import { integerDelays } from '../connectome/delays.js';
 import { buildCouplingGraph, filterCouplingGraph, type CouplingGraph } from './graph.js';
 import { accumulateBlock, heunStep, type BatchState } from './kernel.js';
-import { createWasmKernel, normalsBytes, wasmKernelAvailable, type WasmKernel } from './wasm-kernel.js';
-import { createRandom, XoshiroZiggurat, type RandomSource, type RngKind } from './rng.js';
+import { createWasmKernel, wasmKernelAvailable } from './wasm-kernel.js';
+import { runWasmBatch, wasmRunBytes } from './wasm-run.js';
+import { createRandom, type RandomSource, type RngKind } from './rng.js';
 import { mprParameterNames, nodeValue, type NodeValue, type ParameterSet } from './params.js';
 import type { Monitor, MonitorOutputs } from './monitors/monitor.js';
 import { RawMonitor } from './monitors/raw.js';
@@ -114,38 +115,18 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   const useV = params.some((p) => anyNonZero(p.model.cv, n));
   const kernel = opts.kernel ?? 'auto';
   if (kernel === 'wasm' && useV) throw new RangeError('the wasm kernel couples through r only, but some cv ≠ 0 — fix: use kernel "auto" or "js"');
-  const wasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable()) ? createWasmKernel(stateBytes(graph, B, ring) + normalsBytes(B)) : undefined;
+  const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
+  const averagePeriods = monitors.flatMap((m) => (m instanceof TemporalAverageMonitor ? [m.istep] : []));
+  const useWasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable());
+  const wasm = useWasm ? createWasmKernel(stateBytes(graph, B, ring) + wasmRunBytes(n, B, blockSteps, averagePeriods)) : undefined;
   const s = allocate(setup, B, useV, wasm ?? plainArrays, wasm !== undefined);
-  if (wasm) bindWasm(wasm, s);
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
   fillHistory(s, spec, graph.maxDelay, rngs);
-  // The noise of the fast generator is drawn in wasm too (from the streams' current states, after the history).
-  const fast = rngs.filter((g): g is XoshiroZiggurat => g instanceof XoshiroZiggurat);
-  const wasmNormals = wasm && fast.length === B ? wasm.normals(fast) : undefined;
-  const normals = wasmNormals ?? ((q: number, out: Float64Array, offset: number, count: number) => rngs[q].fillNormal(out, offset, count));
-  const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
   const noisy = params.map((p) => p.nsig[0] !== 0 || p.nsig[1] !== 0);
-  const diverged: (number | undefined)[] = new Array(B).fill(undefined);
   const checkEvery = 64;
-  const hasLong = s.long.rowStart[n] > 0;
-  for (let k = 1; k <= nSteps; k++) {
-    if ((k - 1) % s.block === 0) {
-      s.blockStart = k;
-      const len = Math.min(s.block, nSteps - k + 1);
-      if (hasLong) {
-        if (wasm) wasm.accumulateBlock(k, len);
-        else accumulateBlock(s, k, len);
-      }
-      // The wasm kernel takes the noise of a whole block per simulation: the same stream, fewer calls.
-      if (wasm) for (let q = 0; q < B; q++) if (noisy[q]) normals(q, s.z, q * s.block * 2 * n, len * 2 * n);
-    }
-    if (!wasm) for (let q = 0; q < B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * n, 2 * n);
-    if (wasm) wasm.heunStep(k, s.blockStart, s.dt);
-    else heunStep(s, k);
-    for (const m of monitors) m.record(k, s.r, s.V);
-    if (k % checkEvery === 0 || k === nSteps) checkFinite(s, k * spec.dt, diverged);
-  }
+  const divergedStep = wasm ? runWasmBatch(wasm, s, { nSteps, checkEvery, monitors, rngs, noisy }) : runJs(s, nSteps, checkEvery, monitors, rngs, noisy);
+  const diverged = divergedStep.map((k) => (k === undefined ? undefined : k * spec.dt));
   return params.map((_, q) => {
     const res: SimulationResult = { diverged: diverged[q] !== undefined };
     if (diverged[q] !== undefined) res.divergedAt = diverged[q];
@@ -154,13 +135,30 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   });
 }
 
-function checkFinite(s: BatchState, t: number, diverged: (number | undefined)[]): void {
+/** The JavaScript kernel's step loop (the oracle the wasm kernel is tested against); returns divergence steps. */
+function runJs(s: BatchState, nSteps: number, checkEvery: number, monitors: readonly Monitor[], rngs: readonly RandomSource[], noisy: readonly boolean[]): (number | undefined)[] {
+  const diverged: (number | undefined)[] = new Array(s.B).fill(undefined);
+  const hasLong = s.long.rowStart[s.n] > 0;
+  for (let k = 1; k <= nSteps; k++) {
+    if ((k - 1) % s.block === 0) {
+      s.blockStart = k;
+      if (hasLong) accumulateBlock(s, k, Math.min(s.block, nSteps - k + 1));
+    }
+    for (let q = 0; q < s.B; q++) if (noisy[q]) rngs[q].fillNormal(s.z, q * 2 * s.n, 2 * s.n);
+    heunStep(s, k);
+    for (const m of monitors) m.record(k, s.r, s.V);
+    if (k % checkEvery === 0 || k === nSteps) checkFinite(s, k, diverged);
+  }
+  return diverged;
+}
+
+function checkFinite(s: BatchState, k: number, diverged: (number | undefined)[]): void {
   const { B, n, r, V } = s;
   for (let q = 0; q < B; q++) {
     if (diverged[q] !== undefined) continue;
     let sum = 0;
     for (let i = 0; i < n; i++) sum += r[i * B + q] + V[i * B + q];
-    if (!Number.isFinite(sum)) diverged[q] = t;
+    if (!Number.isFinite(sum)) diverged[q] = k;
   }
 }
 
@@ -230,19 +228,6 @@ function allocate(setup: SimulationSetup, B: number, useV: boolean, mem: ArraySo
     accR: mem.f64(Math.max(B, n)), // the wasm kernel's single-simulation step keeps every node's sum
     accV: new Float64Array(B),
   };
-}
-
-/** Hands the state's addresses to the wasm kernel, in the field order of wasm/kernel.c's State. */
-function bindWasm(wasm: WasmKernel, s: BatchState): void {
-  wasm.bind({
-    ints: [s.B, s.n, s.ring, s.block],
-    arrays: [
-      s.long.rowStart, s.long.source, s.long.delay, s.long.weight,
-      s.short.rowStart, s.shortSourceRow, s.short.delay, s.short.weight,
-      s.histR, s.blockR, s.r, s.V, s.z, s.accR,
-      s.invTau, s.deltaOverPiTau, s.pi2Tau2, s.jTau, s.etaPlusI, s.cr, s.cv, s.a, s.b, s.noiseR, s.noiseV,
-    ],
-  });
 }
 
 function setParameters(s: BatchState, q: number, p: ParameterSet, dt: number): void {
@@ -336,7 +321,7 @@ function makeMonitors(spec: SimulationSpec, B: number, n: number, nSteps: number
       throw new RangeError(`balloon TR ${mon.balloon.trMs} ms is not a whole number of temporal-average periods (${periodMs} ms)`);
     }
     const balloon = new BalloonMonitor(B, n, driver, periodMs / 1000, stride, Math.floor(nSteps / istep), mon.transient, timeUnitMs);
-    list.push({ record: () => undefined, collect: (q, out) => balloon.collect(q, out) });
+    list.push({ recordEvery: Infinity, record: () => undefined, collect: (q, out) => balloon.collect(q, out) });
   }
   return list;
 }

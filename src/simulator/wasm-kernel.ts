@@ -1,27 +1,25 @@
 import { kernelWasmBase64 } from './wasm/kernel-wasm.js';
-import { zigguratTables, type XoshiroZiggurat } from './rng.js';
 
 /**
- * The WebAssembly kernels (wasm/kernel.c): the same arithmetic as kernel.ts, bit for bit, with the
- * batch state in the instance's linear memory. One instance per batch; the module is compiled once.
+ * The WebAssembly kernel (wasm/*.c): the same arithmetic as kernel.ts, bit for bit, with the batch state
+ * in the instance's linear memory. One instance per batch; the module is compiled once.
  */
 export interface WasmKernel {
   /** Allocates a zeroed typed array in the instance memory (all allocations happen before the first call). */
   f64(length: number): Float64Array;
   i32(length: number): Int32Array;
-  /** Writes the kernel's State struct: the ints, then the arrays' addresses, in the field order of wasm/kernel.c. */
+  /** Writes the kernel's State struct: the ints, then the arrays' addresses, in the field order of wasm/kernel.h. */
   bind(fields: { ints: number[]; arrays: (Float64Array | Int32Array)[] }): void;
-  accumulateBlock(k0: number, len: number): void;
-  heunStep(k: number, blockStart: number, dt: number): void;
-  /**
-   * Normal draws from the generators' streams, fast path in wasm (their states move into the instance:
-   * the JavaScript objects are only used, and updated, for the rare slow-path draws).
-   */
-  normals(gens: readonly XoshiroZiggurat[]): (q: number, out: Float64Array, offset: number, count: number) => void;
+  /** Long-delay coupling sums and noise of the block of `len` steps starting at k0. */
+  beginBlock(k0: number, len: number): void;
+  /** Steps k … k+count−1 of the block that started at blockStart, with temporal averages and divergence checks. */
+  steps(k: number, count: number, blockStart: number, dt: number): void;
+  /** `count` normals of the `fast` generator whose state words are state[0..4), tables in this memory. */
+  fillNormal(state: Int32Array, out: Float64Array, count: number, tables: { kn: Int32Array; wn: Float64Array; fn: Float64Array }): void;
+  /** The benchmark's memory floor (wasm/roofline.c): sums of the history windows a block reads, and of a run. */
+  readWindows(hist: Float64Array, source: Int32Array, delay: Int32Array, ring: number, B: number, k0: number, len: number): number;
+  readSequential(data: Float64Array): number;
 }
-
-/** Bytes `normals` takes for B generators (tables and states, with alignment). */
-export const normalsBytes = (B: number): number => 128 * 4 + 128 * 8 + B * 8 * 4 + 3 * 16;
 
 // The project's lib settings carry no WebAssembly types (they come with the DOM lib): the little used here.
 interface WasmMemory {
@@ -35,6 +33,19 @@ declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
 };
+
+/** The module's exports (addresses are byte offsets into its memory). */
+interface KernelExports {
+  memory: WasmMemory;
+  __heap_base: { value: number };
+  beginBlock(state: number, k0: number, len: number): void;
+  steps(state: number, k: number, count: number, blockStart: number, dt: number): void;
+  fillNormal(st: number, out: number, count: number, kn: number, wn: number, fn: number): void;
+  readWindows(hist: number, source: number, delay: number, count: number, ring: number, B: number, k0: number, len: number): number;
+  readSequential(data: number, count: number): number;
+  log(x: number): number;
+  exp(x: number): number;
+}
 
 let module: WasmModule | null | undefined;
 
@@ -59,13 +70,7 @@ export function createWasmKernel(bytes: number): WasmKernel {
   const mod = kernelModule();
   if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime — fix: use kernel "js" or Node ≥ 16.4');
   const instance = new WebAssembly.Instance(mod, {});
-  const ex = instance.exports as {
-    memory: WasmMemory;
-    __heap_base: { value: number };
-    accumulateBlock: (s: number, k0: number, len: number) => void;
-    heunStep: (s: number, k: number, blockStart: number, dt: number) => void;
-    fillNormal: (state: number, out: number, count: number, kn: number, wn: number) => number;
-  };
+  const ex = instance.exports as KernelExports;
   const structBytes = 64 * 4;
   let next = align(ex.__heap_base.value);
   const need = next + structBytes + bytes;
@@ -92,32 +97,20 @@ export function createWasmKernel(bytes: number): WasmKernel {
         view[ints.length + k] = a.byteOffset;
       });
     },
-    accumulateBlock: (k0, len) => ex.accumulateBlock(state, k0, len),
-    heunStep: (k, blockStart, dt) => ex.heunStep(state, k, blockStart, dt),
-    normals(gens) {
-      const tables = zigguratTables();
-      const kn = i32(128);
-      kn.set(tables.kn);
-      const wn = f64(128);
-      wn.set(tables.wn);
-      const states = i32(8 * gens.length);
-      gens.forEach((g, q) => g.saveState(states, 8 * q));
-      return (q, out, offset, count) => {
-        const st = states.byteOffset + 32 * q;
-        let done = 0;
-        for (;;) {
-          done += ex.fillNormal(st, out.byteOffset + 8 * (offset + done), count - done, kn.byteOffset, wn.byteOffset);
-          if (done >= count) return;
-          // A slow-path draw: finish it in JavaScript from the state the kernel left, then continue.
-          const g = gens[q];
-          g.loadState(states, 8 * q);
-          out[offset + done] = g.slowNormal(states[8 * q + 4], states[8 * q + 5]);
-          g.saveState(states, 8 * q);
-          done++;
-        }
-      };
-    },
+    beginBlock: (k0, len) => ex.beginBlock(state, k0, len),
+    steps: (k, count, blockStart, dt) => ex.steps(state, k, count, blockStart, dt),
+    fillNormal: (st, out, count, t) => ex.fillNormal(st.byteOffset, out.byteOffset, count, t.kn.byteOffset, t.wn.byteOffset, t.fn.byteOffset),
+    readWindows: (hist, source, delay, ring, B, k0, len) => ex.readWindows(hist.byteOffset, source.byteOffset, delay.byteOffset, source.length, ring, B, k0, len),
+    readSequential: (data) => ex.readSequential(data.byteOffset, data.length),
   };
+}
+
+/** The kernel's log and exp (wasm/ieee754.c), which must equal V8's Math.log and Math.exp bit for bit. */
+export function wasmMath(): { log(x: number): number; exp(x: number): number } {
+  const mod = kernelModule();
+  if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime — fix: use Node ≥ 16.4');
+  const ex = new WebAssembly.Instance(mod, {}).exports as KernelExports;
+  return { log: ex.log, exp: ex.exp };
 }
 
 function align(x: number): number {

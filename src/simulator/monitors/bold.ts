@@ -25,6 +25,7 @@ export class BoldMonitor implements Monitor {
   private readonly interimIstep: number;
   private readonly istep: number;
   private readonly store: SampleStore;
+  readonly recordEvery = 1;
 
   constructor(
     private readonly nSims: number,

@@ -15,6 +15,11 @@ export interface MonitorOutputs {
  * `r[i * B + b]` is node i of simulation b. Step numbers start at 1 (the state after one step).
  */
 export interface Monitor {
+  /**
+   * `record` does something only at steps that are multiples of this (Infinity: never), so the wasm
+   * kernel may run the steps in between without returning to JavaScript.
+   */
+  readonly recordEvery: number;
   record(step: number, r: Float64Array, V: Float64Array): void;
   /** Adds this monitor's output for simulation b. */
   collect(b: number, out: MonitorOutputs): void;

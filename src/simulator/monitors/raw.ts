@@ -6,6 +6,7 @@ import { SampleStore, countKept, type Monitor, type MonitorOutputs } from './mon
  */
 export class RawMonitor implements Monitor {
   private readonly store: SampleStore;
+  readonly recordEvery: number;
 
   constructor(
     private readonly nSims: number,
@@ -16,6 +17,7 @@ export class RawMonitor implements Monitor {
     private readonly transient: number,
     private readonly timeUnitMs: number,
   ) {
+    this.recordEvery = every;
     const kept = countKept(Math.floor(nSteps / every), (k) => k * every * dt, (t) => this.keep(t));
     this.store = new SampleStore(nSims, n, kept, 2);
   }

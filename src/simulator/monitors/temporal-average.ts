@@ -9,8 +9,10 @@ export class TemporalAverageMonitor implements Monitor {
   private readonly sumR: Float64Array;
   private readonly sumV: Float64Array;
   private readonly meanR: Float64Array;
+  private readonly meanV: Float64Array;
   private readonly store?: SampleStore;
   readonly listeners: ((t: number, meanR: Float64Array) => void)[] = [];
+  readonly recordEvery = 1;
 
   constructor(
     private readonly nSims: number,
@@ -25,10 +27,16 @@ export class TemporalAverageMonitor implements Monitor {
     this.sumR = new Float64Array(n * nSims);
     this.sumV = new Float64Array(n * nSims);
     this.meanR = new Float64Array(n * nSims);
+    this.meanV = new Float64Array(store ? n * nSims : 0);
     if (store) {
       const kept = countKept(Math.floor(nSteps / istep), (k) => (k * istep - istep / 2) * dt, (t) => this.keep(t));
       this.store = new SampleStore(nSims, n, kept, 2);
     }
+  }
+
+  /** Whether the V means are used (stored); a Balloon driver needs r only. */
+  get keepsV(): boolean {
+    return this.store !== undefined;
   }
 
   private keep(t: number): boolean {
@@ -36,16 +44,27 @@ export class TemporalAverageMonitor implements Monitor {
   }
 
   record(step: number, r: Float64Array, V: Float64Array): void {
-    const { sumR, sumV } = this;
+    const { sumR, sumV, meanR, meanV } = this;
     const m = sumR.length;
     for (let k = 0; k < m; k++) {
       sumR[k] += r[k];
       sumV[k] += V[k];
     }
     if (step % this.istep !== 0) return;
-    const t = (step - this.istep / 2) * this.dt;
     const inv = this.istep;
-    for (let k = 0; k < m; k++) this.meanR[k] = sumR[k] / inv;
+    for (let k = 0; k < m; k++) meanR[k] = sumR[k] / inv;
+    if (this.keepsV) for (let k = 0; k < m; k++) meanV[k] = sumV[k] / inv;
+    this.finishWindow(step, meanR, meanV);
+    sumR.fill(0);
+    sumV.fill(0);
+  }
+
+  /**
+   * The window ending at `step` is done with these means (node-major, batch innermost): store them and
+   * hand r to the listeners. Called by `record`, or by the wasm kernel's runner, which sums in wasm.
+   */
+  finishWindow(step: number, meanR: Float64Array, meanV: Float64Array): void {
+    const t = (step - this.istep / 2) * this.dt;
     if (this.store && this.keep(t)) {
       const s = this.store.next(t * this.timeUnitMs);
       const { n, nSims: B } = this;
@@ -53,14 +72,12 @@ export class TemporalAverageMonitor implements Monitor {
         const or = this.store.row(b, 0);
         const oV = this.store.row(b, 1);
         for (let i = 0; i < n; i++) {
-          or[s * n + i] = this.meanR[i * B + b];
-          oV[s * n + i] = sumV[i * B + b] / inv;
+          or[s * n + i] = meanR[i * B + b];
+          oV[s * n + i] = meanV[i * B + b];
         }
       }
     }
-    for (const l of this.listeners) l(t, this.meanR);
-    sumR.fill(0);
-    sumV.fill(0);
+    for (const l of this.listeners) l(t, meanR);
   }
 
   collect(b: number, out: MonitorOutputs): void {

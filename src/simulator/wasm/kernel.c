@@ -1,35 +1,17 @@
 /*
- * WebAssembly kernels of the MPR simulator (the same arithmetic as ../kernel.ts, operation for
- * operation, so results are bit-identical to the JavaScript path: built with -ffp-contract=off, no
- * fast-math, so clang may vectorise across simulations but never reorders or fuses a sum).
- * Only r coupling (cv = 0 everywhere), the sweep's case; V coupling stays on the JavaScript path.
- * Arrays follow the layouts documented on BatchState in ../kernel.ts. Rebuild: scripts/build-simulator-wasm.sh.
+ * WebAssembly kernel of the MPR simulator (the same arithmetic as ../kernel.ts, operation for operation,
+ * so results are bit-identical to the JavaScript path: built with -ffp-contract=off, no fast-math, so
+ * clang may vectorise across simulations but never reorders or fuses a sum). Only r coupling (cv = 0
+ * everywhere), the sweep's case; V coupling stays on the JavaScript path. JavaScript enters twice per
+ * 64-step block: beginBlock (long-delay coupling sums, the block's noise) and steps (Heun steps, the
+ * temporal averages and the divergence check), or more often when a JavaScript monitor needs the state.
+ * Arrays follow the layouts documented on BatchState in ../kernel.ts and on State in kernel.h.
  */
-#include <wasm_simd128.h>
+#include "kernel.h"
 
-/* Two simulations' values (f64x2); aligned(8): node-major rows of B values start at any double. */
-typedef double v2d __attribute__((vector_size(16), aligned(8)));
-
-typedef struct {
-  int B, n, ring, block;
-  const int *longRowStart, *longSource, *longDelay;
-  const double *longWeight;
-  const int *shortRowStart, *shortSourceRow, *shortDelay;
-  const double *shortWeight;
-  double *histR, *blockR, *r, *V, *z, *accR;
-  const double *invTau, *deltaOverPiTau, *pi2Tau2, *jTau, *etaPlusI, *cr, *cv, *a, *b, *noiseR, *noiseV;
-} State;
-
-static inline v2d ld(const double *p) { return *(const v2d *)p; }
 static inline void st(double *p, v2d v) { *(v2d *)p = v; }
-static inline v2d splat(double x) { return (v2d){x, x}; }
 /* x < 0 ? 0 : x per lane, as the scalar `if (x < 0) x = 0` (NaN and -0 pass through unchanged). */
 static inline v2d clip0(v2d x) { return (v2d)wasm_f64x2_pmax((v128_t)x, wasm_f64x2_splat(0)); }
-
-static int window_start(int k0, int d, int ring) {
-  int slot = (k0 - 1 - d) % ring;
-  return slot < 0 ? slot + ring : slot;
-}
 
 static void add_connection(const State *s, int c, int i, int k0, int len) {
   const int B = s->B, ring = s->ring;
@@ -53,8 +35,8 @@ static void sum4(double *restrict acc, const double *restrict h0, const double *
   for (int x = 0; x < span; x++) acc[x] += w0 * h0[x] + w1 * h1[x] + w2 * h2[x] + w3 * h3[x];
 }
 
-__attribute__((export_name("accumulateBlock")))
-void accumulate_block(const State *s, int k0, int len) {
+/* The long-delay coupling sums of steps k0 … k0+len−1 into blockR (accumulateBlock in ../kernel.ts). */
+static void accumulate_block(const State *s, int k0, int len) {
   const int B = s->B, n = s->n, ring = s->ring, block = s->block;
   const int *rowStart = s->longRowStart, *source = s->longSource, *delay = s->longDelay;
   const double *weight = s->longWeight, *histR = s->histR;
@@ -96,86 +78,74 @@ static double short_sum(const State *s, int i, int prev, double start) {
   return sr;
 }
 
+/* Per (node, simulation) parameters of the MPR update, two lanes at a time. */
+typedef struct {
+  v2d invTau, deltaOverPiTau, pi2Tau2, jTau, etaPlusI, cr, cv;
+} Node2;
+
+static inline Node2 node2(const State *s, int x) {
+  return (Node2){ld(s->invTau + x), ld(s->deltaOverPiTau + x), ld(s->pi2Tau2 + x), ld(s->jTau + x), ld(s->etaPlusI + x), ld(s->cr + x), ld(s->cv + x)};
+}
+
+static inline Node2 node1(const State *s, int x) {
+  return (Node2){splat(s->invTau[x]), splat(s->deltaOverPiTau[x]), splat(s->pi2Tau2[x]), splat(s->jTau[x]), splat(s->etaPlusI[x]), splat(s->cr[x]), splat(s->cv[x])};
+}
+
 /*
- * One simulation (B = 1): every node's coupling first (accR has n places), then the node update two
- * nodes at a time in f64x2 — the same operations per node as heun_step, so the same numbers; only
- * independent nodes share a vector, which hides the latency of the update's dependency chain.
+ * The Heun step of two independent (node, simulation) lanes: heunStep's update in ../kernel.ts term for
+ * term. The only copy of the equations here: pairs of nodes, pairs of simulations and odd remainders
+ * (both lanes the same) all use it, so every path computes the same numbers.
+ */
+static inline void heun_update(v2d r0, v2d V0, v2d acc, v2d a, v2d b, v2d zr, v2d zv, Node2 p, double dt, v2d *rn, v2d *Vn) {
+  const v2d couplingR = a * acc + b;
+  const v2d couplingV = splat(0);
+  const v2d E = p.etaPlusI + p.cr * couplingR + p.cv * couplingV;
+  const v2d two = splat(2), vdt = splat(dt), vhdt = splat(0.5 * dt);
+  const v2d dr0 = (p.deltaOverPiTau + two * V0 * r0) * p.invTau;
+  const v2d dV0 = (V0 * V0 - p.pi2Tau2 * r0 * r0 + p.jTau * r0 + E) * p.invTau;
+  const v2d ri = clip0(r0 + vdt * dr0 + zr);
+  const v2d Vi = V0 + vdt * dV0 + zv;
+  const v2d dr1 = (p.deltaOverPiTau + two * Vi * ri) * p.invTau;
+  const v2d dV1 = (Vi * Vi - p.pi2Tau2 * ri * ri + p.jTau * ri + E) * p.invTau;
+  *rn = clip0(r0 + vhdt * (dr0 + dr1) + zr);
+  *Vn = V0 + vhdt * (dV0 + dV1) + zv;
+}
+
+/*
+ * One simulation (B = 1): every node's coupling first (accR has n places), then the update two nodes
+ * at a time — only independent nodes share a vector, which hides the latency of the update's chain.
  */
 static void heun_single(const State *s, int k, int blockStart, double dt) {
   const int n = s->n, ring = s->ring, block = s->block;
-  const double hdt = 0.5 * dt;
   const int prev = (k - 1) % ring;
   const int cur = k % ring;
   const int t = k - blockStart;
   double *restrict acc = s->accR;
   for (int i = 0; i < n; i++) acc[i] = short_sum(s, i, prev, s->blockR[i * block + t]);
+  /* Noise is drawn per block: z[t * 2n + var * n + node]. */
   const double *restrict z = s->z + t * 2 * n;
-  const double *restrict invTau = s->invTau, *restrict deltaOverPiTau = s->deltaOverPiTau, *restrict pi2Tau2 = s->pi2Tau2;
-  const double *restrict jTau = s->jTau, *restrict etaPlusI = s->etaPlusI, *restrict cr = s->cr, *restrict cv = s->cv;
   double *restrict r = s->r, *restrict V = s->V, *restrict histR = s->histR;
   const v2d a = splat(s->a[0]), b = splat(s->b[0]), noiseR = splat(s->noiseR[0]), noiseV = splat(s->noiseV[0]);
-  const v2d two = splat(2), vdt = splat(dt), vhdt = splat(hdt);
+  v2d rn, Vn;
   int i = 0;
   for (; i + 1 < n; i += 2) {
-    const v2d r0 = ld(r + i);
-    const v2d V0 = ld(V + i);
-    const v2d couplingR = a * ld(acc + i) + b;
-    const v2d couplingV = splat(0);
-    const v2d zr = ld(z + i) * noiseR;
-    const v2d zv = ld(z + n + i) * noiseV;
-    const v2d it = ld(invTau + i);
-    const v2d D = ld(deltaOverPiTau + i);
-    const v2d P = ld(pi2Tau2 + i);
-    const v2d Jt = ld(jTau + i);
-    const v2d E = ld(etaPlusI + i) + ld(cr + i) * couplingR + ld(cv + i) * couplingV;
-    const v2d dr0 = (D + two * V0 * r0) * it;
-    const v2d dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
-    const v2d ri = clip0(r0 + vdt * dr0 + zr);
-    const v2d Vi = V0 + vdt * dV0 + zv;
-    const v2d dr1 = (D + two * Vi * ri) * it;
-    const v2d dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
-    const v2d rn = clip0(r0 + vhdt * (dr0 + dr1) + zr);
-    const v2d Vn = V0 + vhdt * (dV0 + dV1) + zv;
+    heun_update(ld(r + i), ld(V + i), ld(acc + i), a, b, ld(z + i) * noiseR, ld(z + n + i) * noiseV, node2(s, i), dt, &rn, &Vn);
     st(r + i, rn);
     st(V + i, Vn);
     histR[i * ring + cur] = rn[0];
     histR[(i + 1) * ring + cur] = rn[1];
   }
-  for (; i < n; i++) {
-    const double r0 = r[i];
-    const double V0 = V[i];
-    const double couplingR = s->a[0] * acc[i] + s->b[0];
-    const double couplingV = 0;
-    const double zr = z[i] * s->noiseR[0];
-    const double zv = z[n + i] * s->noiseV[0];
-    const double it = invTau[i];
-    const double D = deltaOverPiTau[i];
-    const double P = pi2Tau2[i];
-    const double Jt = jTau[i];
-    const double E = etaPlusI[i] + cr[i] * couplingR + cv[i] * couplingV;
-    const double dr0 = (D + 2 * V0 * r0) * it;
-    const double dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
-    double ri = r0 + dt * dr0 + zr;
-    if (ri < 0) ri = 0;
-    const double Vi = V0 + dt * dV0 + zv;
-    const double dr1 = (D + 2 * Vi * ri) * it;
-    const double dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
-    double rn = r0 + hdt * (dr0 + dr1) + zr;
-    if (rn < 0) rn = 0;
-    r[i] = rn;
-    V[i] = V0 + hdt * (dV0 + dV1) + zv;
-    histR[i * ring + cur] = rn;
+  if (i < n) {
+    heun_update(splat(r[i]), splat(V[i]), splat(acc[i]), a, b, splat(z[i]) * noiseR, splat(z[n + i]) * noiseV, node1(s, i), dt, &rn, &Vn);
+    r[i] = rn[0];
+    V[i] = Vn[0];
+    histR[i * ring + cur] = rn[0];
   }
 }
 
-__attribute__((export_name("heunStep")))
-void heun_step(const State *s, int k, int blockStart, double dt) {
-  if (s->B == 1) {
-    heun_single(s, k, blockStart, dt);
-    return;
-  }
+/* B > 1: per node, the coupling of every simulation, then the update two simulations at a time. */
+static void heun_batch(const State *s, int k, int blockStart, double dt) {
   const int B = s->B, n = s->n, ring = s->ring, block = s->block;
-  const double hdt = 0.5 * dt;
   const int prev = (k - 1) % ring;
   const int cur = k % ring;
   const int t = k - blockStart;
@@ -186,10 +156,9 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
   /* Noise is drawn per block: z[(q * block + t) * 2n + var * n + node]. */
   const double *restrict z = s->z + t * twoN;
   const int zq = block * twoN;
-  const double *restrict invTau = s->invTau, *restrict deltaOverPiTau = s->deltaOverPiTau, *restrict pi2Tau2 = s->pi2Tau2;
-  const double *restrict jTau = s->jTau, *restrict etaPlusI = s->etaPlusI, *restrict cr = s->cr, *restrict cv = s->cv;
   const double *restrict a = s->a, *restrict b = s->b, *restrict noiseR = s->noiseR, *restrict noiseV = s->noiseV;
   double *restrict r = s->r, *restrict V = s->V;
+  v2d rn, Vn;
   for (int i = 0; i < n; i++) {
     const double *restrict blk = blockR + (i * block + t) * B;
     for (int q = 0; q < B; q++) accR[q] = blk[q];
@@ -202,94 +171,73 @@ void heun_step(const State *s, int k, int blockStart, double dt) {
     }
     double *restrict hw = s->histR + (i * ring + cur) * B;
     int q = 0;
-    /* Two simulations at a time: the scalar loop below written in f64x2 operations, term for term. */
     for (; q + 1 < B; q += 2) {
       const int x = i * B + q;
-      const v2d r0 = ld(r + x);
-      const v2d V0 = ld(V + x);
-      const v2d couplingR = ld(a + q) * ld(accR + q) + ld(b + q);
-      const v2d couplingV = splat(0);
       const v2d zr = (v2d){z[q * zq + i], z[(q + 1) * zq + i]} * ld(noiseR + q);
       const v2d zv = (v2d){z[q * zq + n + i], z[(q + 1) * zq + n + i]} * ld(noiseV + q);
-      const v2d it = ld(invTau + x);
-      const v2d D = ld(deltaOverPiTau + x);
-      const v2d P = ld(pi2Tau2 + x);
-      const v2d Jt = ld(jTau + x);
-      const v2d E = ld(etaPlusI + x) + ld(cr + x) * couplingR + ld(cv + x) * couplingV;
-      const v2d two = splat(2), vdt = splat(dt), vhdt = splat(hdt);
-      const v2d dr0 = (D + two * V0 * r0) * it;
-      const v2d dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
-      const v2d ri = clip0(r0 + vdt * dr0 + zr);
-      const v2d Vi = V0 + vdt * dV0 + zv;
-      const v2d dr1 = (D + two * Vi * ri) * it;
-      const v2d dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
-      const v2d rn = clip0(r0 + vhdt * (dr0 + dr1) + zr);
-      const v2d Vn = V0 + vhdt * (dV0 + dV1) + zv;
+      heun_update(ld(r + x), ld(V + x), ld(accR + q), ld(a + q), ld(b + q), zr, zv, node2(s, x), dt, &rn, &Vn);
       st(r + x, rn);
       st(V + x, Vn);
       st(hw + q, rn);
     }
-    for (; q < B; q++) {
+    if (q < B) {
       const int x = i * B + q;
-      const double r0 = r[x];
-      const double V0 = V[x];
-      const double couplingR = a[q] * accR[q] + b[q];
-      const double couplingV = 0;
-      const double zr = z[q * zq + i] * noiseR[q];
-      const double zv = z[q * zq + n + i] * noiseV[q];
-      const double it = invTau[x];
-      const double D = deltaOverPiTau[x];
-      const double P = pi2Tau2[x];
-      const double Jt = jTau[x];
-      const double E = etaPlusI[x] + cr[x] * couplingR + cv[x] * couplingV;
-      const double dr0 = (D + 2 * V0 * r0) * it;
-      const double dV0 = (V0 * V0 - P * r0 * r0 + Jt * r0 + E) * it;
-      double ri = r0 + dt * dr0 + zr;
-      if (ri < 0) ri = 0;
-      const double Vi = V0 + dt * dV0 + zv;
-      const double dr1 = (D + 2 * Vi * ri) * it;
-      const double dV1 = (Vi * Vi - P * ri * ri + Jt * ri + E) * it;
-      double rn = r0 + hdt * (dr0 + dr1) + zr;
-      if (rn < 0) rn = 0;
-      const double Vn = V0 + hdt * (dV0 + dV1) + zv;
-      r[x] = rn;
-      V[x] = Vn;
-      hw[q] = rn;
+      const v2d zr = splat(z[q * zq + i]) * splat(noiseR[q]);
+      const v2d zv = splat(z[q * zq + n + i]) * splat(noiseV[q]);
+      heun_update(splat(r[x]), splat(V[x]), splat(accR[q]), splat(a[q]), splat(b[q]), zr, zv, node1(s, x), dt, &rn, &Vn);
+      r[x] = rn[0];
+      V[x] = Vn[0];
+      hw[q] = rn[0];
     }
   }
 }
 
 /*
- * xoshiro128** + ziggurat normals, the fast path of XoshiroZiggurat.fillNormal in ../rng.ts bit for bit
- * (state words st[0..3], tables kn/wn copied from rng.ts). A draw outside the fast path (about 1 in 80)
- * needs log/exp, which stay in JavaScript so their results are V8's: the kernel stops there, leaves the
- * rejected draw's hz and iz in st[4], st[5] and returns its index; JavaScript finishes that draw and
- * calls again for the rest. Returns `count` when all are done.
+ * Temporal average `a` after step k (TemporalAverageMonitor.record in ../monitors/temporal-average.ts):
+ * sums of the states; at the end of a window its means go to the next free window of avgOut.
  */
-__attribute__((export_name("fillNormal")))
-int fill_normal(unsigned *st, double *out, int count, const int *kn, const double *wn) {
-  unsigned s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  int k = 0;
-  for (; k < count; k++) {
-    const unsigned m = s1 * 5u;
-    const unsigned u = ((m << 7) | (m >> 25)) * 9u;
-    const unsigned t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >> 21);
-    const int iz = (int)(u & 127u);
-    const int hz = (int)u >> 7;
-    if ((hz < 0 ? -hz : hz) < kn[iz]) {
-      out[k] = (double)hz * wn[iz];
-    } else {
-      st[4] = (unsigned)hz;
-      st[5] = (unsigned)iz;
-      break;
-    }
+static void average(const State *s, int a, int k, int *window) {
+  const int nB = s->n * s->B, istep = s->avgIstep[a], withV = s->avgWithV[a];
+  double *restrict sumR = s->avgSumR[a], *restrict sumV = s->avgSumV[a];
+  const double *restrict r = s->r, *restrict V = s->V;
+  for (int x = 0; x < nB; x++) sumR[x] += r[x];
+  if (withV) for (int x = 0; x < nB; x++) sumV[x] += V[x];
+  if (k % istep != 0) return;
+  double *restrict out = s->avgOut[a] + *window * 2 * nB;
+  const double inv = istep;
+  for (int x = 0; x < nB; x++) out[x] = sumR[x] / inv, sumR[x] = 0;
+  if (withV) for (int x = 0; x < nB; x++) out[nB + x] = sumV[x] / inv, sumV[x] = 0;
+  ++*window;
+}
+
+/* Marks simulations whose state is no longer finite (checkFinite in ../simulate.ts: the same sum). */
+static void check_finite(const State *s, int k) {
+  const int B = s->B, n = s->n;
+  for (int q = 0; q < B; q++) {
+    if (s->divergedStep[q]) continue;
+    double sum = 0;
+    for (int i = 0; i < n; i++) sum += s->r[i * B + q] + s->V[i * B + q];
+    if (!__builtin_isfinite(sum)) s->divergedStep[q] = k;
   }
-  st[0] = s0, st[1] = s1, st[2] = s2, st[3] = s3;
-  return k;
+}
+
+/* Before the steps of the block starting at k0 (len steps): long-delay coupling sums and the noise. */
+__attribute__((export_name("beginBlock")))
+void begin_block(const State *s, int k0, int len) {
+  if (s->longRowStart[s->n] > 0) accumulate_block(s, k0, len);
+  const int twoN = 2 * s->n;
+  for (int q = 0; q < s->B; q++)
+    if (s->drawNoise[q]) fill_normal(s->rng + 8 * q, s->z + q * s->block * twoN, len * twoN, s->kn, s->wn, s->fn);
+}
+
+/* Steps k … k+count−1 of the block that started at blockStart, with the averages and divergence checks. */
+__attribute__((export_name("steps")))
+void steps(const State *s, int k, int count, int blockStart, double dt) {
+  int window[MAX_AVERAGES] = {0};
+  for (const int end = k + count; k < end; k++) {
+    if (s->B == 1) heun_single(s, k, blockStart, dt);
+    else heun_batch(s, k, blockStart, dt);
+    for (int a = 0; a < s->nAvg; a++) average(s, a, k, &window[a]);
+    if (k % s->checkEvery == 0 || k == s->nSteps) check_finite(s, k);
+  }
 }
