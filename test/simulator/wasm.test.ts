@@ -86,6 +86,44 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     }
   });
 
+  test('every monitor at once: raw every 3rd step and BOLD (steps split for JavaScript), a stored average and a Balloon driver of another period (two averages in wasm), transient', () => {
+    const c = randomNetwork(9, 5, 25);
+    const monitors = { transient: 3, raw: { every: 3 }, tavg: { period: 0.5 }, bold: { periodMs: 8, hrfLengthMs: 40 }, balloon: { period: 0.2, trMs: 1 } };
+    const setup = prepareSimulation(spec(c, 1, { duration: 47.3, monitors }));
+    expect(setup.nSteps % 64).not.toBe(0); // a short last block
+    const ps = params(c.n);
+    const js = simulateBatch(setup, ps, [3, 4, 5], { kernel: 'js' });
+    const wasmBatch = simulateBatch(setup, ps, [3, 4, 5], { kernel: 'wasm' });
+    const wasmOne = ps.map((p, q) => simulateBatch(setup, [p], [q + 3], { kernel: 'wasm' })[0]);
+    ps.forEach((_, q) => {
+      for (const got of [wasmBatch[q], wasmOne[q]]) {
+        for (const m of ['raw', 'tavg', 'bold'] as const) {
+          expect(got[m]!.r.data).toEqual(js[q][m]!.r.data);
+          expect(got[m]!.V.data).toEqual(js[q][m]!.V.data);
+          expect(got[m]!.r.time).toEqual(js[q][m]!.r.time);
+        }
+        expect(got.balloon!.data).toEqual(js[q].balloon!.data);
+        expect(got.balloon!.time).toEqual(js[q].balloon!.time);
+      }
+    });
+    expect(js[0].tavg!.r.nTime).toBe(Math.floor(setup.nSteps / 5) - 6); // windows centred at 0.25 … 2.75 dropped
+    expect(js[0].balloon!.nTime).toBeGreaterThan(40);
+  });
+
+  test('a diverging simulation is flagged at the same check by both kernels; the others of its batch are not', () => {
+    const c = randomNetwork(6, 8, 25);
+    const setup = prepareSimulation(spec(c, 1, { duration: 30 }));
+    const ps = params(c.n);
+    ps[1] = { ...ps[1], model: { ...ps[1].model, eta: 40, J: 60 } };
+    ps[2] = { ...ps[0], coupling: { a: 0.05, b: 0 } };
+    const [js, wasm] = (['js', 'wasm'] as const).map((kernel) => simulateBatch(setup, ps, [1, 2, 3], { kernel }));
+    expect(js.map((r) => r.diverged)).toEqual([false, true, false]);
+    expect(js[1].divergedAt).toBeGreaterThan(0);
+    expect(js[1].divergedAt! / 0.1 % 64).toBeCloseTo(0, 6); // found at a 64-step check
+    expect(wasm.map((r) => [r.diverged, r.divergedAt])).toEqual(js.map((r) => [r.diverged, r.divergedAt]));
+    expect(wasm[0].raw!.V.data).toEqual(js[0].raw!.V.data);
+  });
+
   test('auto picks a kernel that gives the same numbers; wasm refuses V coupling with a fix', () => {
     const c = randomNetwork(6, 2, 10);
     const setup = prepareSimulation(spec(c, 5));
