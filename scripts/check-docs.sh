@@ -3,6 +3,7 @@
 #
 #   bash scripts/check-docs.sh [PAGE.md ...]          # default: docs/*.md and README.md
 #   bash scripts/check-docs.sh --list [PAGE.md ...]   # only print what would be checked (fast, no side effects)
+#   bash scripts/check-docs.sh --worktree [PAGE.md ...]  # check the working tree instead of the last commit
 #
 # Every ```sh / ```bash block of a page runs with `bash -euo pipefail`, in page order, in that page's own
 # fresh copy of the checkout (under a temp dir, with its own HOME), so blocks see the files earlier blocks
@@ -25,8 +26,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-list_only=0
-if [ "${1:-}" = "--list" ]; then list_only=1; shift; fi
+list_only=0; worktree=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --list) list_only=1; shift ;;
+    --worktree) worktree=1; shift ;;
+    *) break ;;
+  esac
+done
 if [ $# -gt 0 ]; then pages=("$@"); else pages=(docs/*.md README.md); fi
 
 # extract PAGE [DIR]: prints the listing (tab-separated) and, with DIR, writes DIR/NNN.sh per shell block.
@@ -134,8 +141,13 @@ trap cleanup EXIT
 # and built once when a page needs it; each page gets its own copy.
 base=$work/base
 mkdir -p "$base"
-git archive HEAD | tar -xf - -C "$base"
-echo "check-docs: checking commit $(git rev-parse --short HEAD)"
+if [ "$worktree" = 1 ]; then
+  git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$base"
+  echo "check-docs: checking the working tree (on commit $(git rev-parse --short HEAD))"
+else
+  git archive HEAD | tar -xf - -C "$base"
+  echo "check-docs: checking commit $(git rev-parse --short HEAD)"
+fi
 installed=0
 install_base() {
   [ "$installed" = 1 ] && return
