@@ -189,7 +189,7 @@ for page in "${pages[@]}"; do
   name=$(basename "$page" .md)
   blocks=$work/blocks/$name
   mkdir -p "$blocks"
-  listing=$(extract "$page" "$blocks")
+  listing=$(extract "$base/$page" "$blocks" | sed "s|$base/||")
   if grep -q '^E' <<<"$listing"; then
     grep '^E' <<<"$listing" >&2; failed=$((failed + 1)); failures+=("$page: malformed markers"); continue
   fi
@@ -199,7 +199,8 @@ for page in "${pages[@]}"; do
   (cd "$base" && tar --exclude=./node_modules --exclude=./dist -cf - .) | tar -xf - -C "$copy"
   if ! grep -q '^P' <<<"$listing"; then
     install_base
-    ln -s "$base/node_modules" "$copy/node_modules"
+    # hard links: cheap, and a page that reinstalls (npm ci) replaces its links without touching the base
+    cp -al "$base/node_modules" "$copy/node_modules"
     cp -a "$base/dist" "$copy/dist"
   fi
   t_page=$(date +%s)
