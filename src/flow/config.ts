@@ -23,9 +23,13 @@ export interface FlowConfig {
   orderings: number[][];
   /** NSF only. */
   bins?: number;
+  /** NSF only: the parameter layout's version (2: one output layer for all spline parameters). */
+  nsfLayout?: number;
   tailBound?: number;
   embedding?: EmbeddingConfig;
 }
+
+export const NSF_LAYOUT = 2;
 
 export interface FlowOptions {
   kind?: 'maf' | 'nsf';
@@ -55,7 +59,7 @@ export function makeFlowConfig(thetaDim: number, xDim: number, opts: FlowOptions
     transforms,
     blocks: opts.blocks ?? 2,
     orderings,
-    ...(kind === 'nsf' ? { bins: opts.bins ?? 10, tailBound: opts.tailBound ?? 3 } : {}),
+    ...(kind === 'nsf' ? { bins: opts.bins ?? 10, tailBound: opts.tailBound ?? 3, nsfLayout: NSF_LAYOUT } : {}),
     ...(opts.embedding ? { embedding: opts.embedding } : {}),
   };
 }

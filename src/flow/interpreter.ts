@@ -195,10 +195,17 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       return { dims, data: a.data, kind: a.kind };
     }
     case 'Slice': {
-      // Only the 1-D form the builder emits: data[start:end].
-      const start = ints(b)[0]!;
-      const end = Math.min(ints(ins[2]!)[0]!, a.data.length);
-      return { dims: [end - start], data: a.data.subarray(start, end), kind: a.kind };
+      // data[start:end] along one axis (axis 0 unless an axes input is given), steps of 1.
+      const axis = ins[3] ? ((ints(ins[3])[0]! % a.dims.length) + a.dims.length) % a.dims.length : 0;
+      const along = a.dims[axis]!;
+      const start = Math.min(ints(b)[0]!, along);
+      const end = Math.min(ints(ins[2]!)[0]!, along);
+      const outer = size(a.dims.slice(0, axis));
+      const inner = size(a.dims.slice(axis + 1));
+      const n = end - start;
+      const out = new Float64Array(outer * n * inner);
+      for (let r = 0; r < outer; r++) out.set(a.data.subarray((r * along + start) * inner, (r * along + end) * inner), r * n * inner);
+      return { dims: a.dims.map((d, i) => (i === axis ? n : d)), data: out, kind: a.kind };
     }
     case 'Concat': {
       const axis = (attr('axis') ?? 0) < 0 ? attr('axis')! + a.dims.length : attr('axis') ?? 0;
@@ -219,6 +226,22 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
     default:
       throw new Error(`JS executor: op ${node.op} not implemented`);
   }
+}
+
+/** Split along one axis into the given sizes. */
+function split(a: JsTensor, sizes: JsTensor, axisAttr: number): JsTensor[] {
+  const axis = axisAttr < 0 ? axisAttr + a.dims.length : axisAttr;
+  const outer = size(a.dims.slice(0, axis));
+  const inner = size(a.dims.slice(axis + 1));
+  const along = a.dims[axis]!;
+  let offset = 0;
+  return ints(sizes).map((n) => {
+    const dims = a.dims.map((d, i) => (i === axis ? n : d));
+    const out = new Float64Array(outer * n * inner);
+    for (let r = 0; r < outer; r++) out.set(a.data.subarray((r * along + offset) * inner, (r * along + offset + n) * inner), r * n * inner);
+    offset += n;
+    return { dims, data: out, kind: a.kind };
+  });
 }
 
 function fromSpec(t: TensorSpec): JsTensor {
@@ -247,7 +270,9 @@ export class JsGraph {
         if (!t) throw new Error(`JS executor: value ${n} used before it is computed`);
         return t;
       });
-      env.set(node.outputs[0]!, run(node, ins));
+      const axis = node.attrs?.axis;
+      if (node.op === 'Split') split(ins[0]!, ins[1]!, axis?.kind === 'int' ? axis.value : 0).forEach((t, i) => env.set(node.outputs[i]!, t));
+      else env.set(node.outputs[0]!, run(node, ins));
     }
     return Object.fromEntries(this.spec.outputs.map((o) => [o.name, env.get(o.name)!]));
   }

@@ -5,6 +5,9 @@
  * Everything is written with ops that autodiff and onnxruntime support: bins are picked with one-hot masks
  * (no Gather/Scatter), cumulative sums and edge selections are products with constant 0/1 matrices, and
  * the triangular solves of the LU inverse are D fixed-point sweeps (exact: the strict parts are nilpotent).
+ * The training step is bound by per-kernel costs, not arithmetic, so the spline works on whole rows: both
+ * softmaxes in one tensor, all six per-bin quantities (left edges and sizes in x and y, both derivatives)
+ * in one [rows, 6K] tensor picked by one masked product, then split into columns by one Split.
  */
 import { contextDim, type FlowConfig, type ParamEntry } from './config.js';
 import type { GraphBuilder, Val } from './graph.js';
@@ -43,12 +46,10 @@ export function nsfLayout(cfg: FlowConfig): ParamEntry[] {
       out.push({ name: `nsf${t}.r${b}.Wgate`, shape: [c, h], fanIn: c });
       out.push({ name: `nsf${t}.r${b}.bgate`, shape: [h], fanIn: c });
     }
-    out.push({ name: `nsf${t}.Wwidth`, shape: [h, f * k], fanIn: h });
-    out.push({ name: `nsf${t}.bwidth`, shape: [f * k], fanIn: h });
-    out.push({ name: `nsf${t}.Wheight`, shape: [h, f * k], fanIn: h });
-    out.push({ name: `nsf${t}.bheight`, shape: [f * k], fanIn: h });
-    out.push({ name: `nsf${t}.Wderiv`, shape: [h, f * (k - 1)], fanIn: h });
-    out.push({ name: `nsf${t}.bderiv`, shape: [f * (k - 1)], fanIn: h });
+    // One output layer for all spline parameters, per transformed feature [K widths, K heights, K−1
+    // derivatives] side by side (nflows' layout).
+    out.push({ name: `nsf${t}.Wspline`, shape: [h, f * (3 * k - 1)], fanIn: h });
+    out.push({ name: `nsf${t}.bspline`, shape: [f * (3 * k - 1)], fanIn: h });
     if (d > 1) {
       out.push({ name: `nsf${t}.lu.lower`, shape: [d, d], fanIn: 0, init: { constant: 0 } });
       out.push({ name: `nsf${t}.lu.upper`, shape: [d, d], fanIn: 0, init: { constant: 0 } });
@@ -72,12 +73,10 @@ interface Coupling {
   wctx: Val;
   bin: Val;
   blocks: { w1: Val; b1: Val; w2: Val; b2: Val; wg: Val; bg: Val }[];
-  ww: Val;
-  bw: Val;
-  wh: Val;
-  bh: Val;
-  wd: Val;
-  bd: Val;
+  ws: Val;
+  bs: Val;
+  /** pickId·Win: the identity features' input weights on the full θ (formed once per graph run). */
+  winFull?: Val;
   pickId?: Val;
   pickTr: Val;
   placeId?: Val;
@@ -89,7 +88,7 @@ export class NsfGraph {
   private readonly layers: Coupling[] = [];
   private readonly k: number;
   private readonly bound: number;
-  private readonly consts: { cum: Val; left: Val; right: Val; derivPad: Val; derivEnds: Val; next: Val };
+  private readonly consts: { logits: Val; groupSum: Val; derivs: Val; derivEnds: Val; sixfold: Val; sixfoldBias: Val; derivSix: Val; tile: Val; pickSum: Val; next: Val };
 
   constructor(
     private readonly b: GraphBuilder,
@@ -98,13 +97,31 @@ export class NsfGraph {
   ) {
     const d = cfg.thetaDim;
     const k = (this.k = cfg.bins ?? 10);
-    this.bound = cfg.tailBound ?? 3;
+    const B = (this.bound = cfg.tailBound ?? 3);
+    const m = 3 * k - 1;
+    // Spline rows are [K width logits, K height logits, K−1 derivative logits]; the 6K-wide tensor holds
+    // per bin: x left edges, x sizes, y left edges, y sizes, left derivatives, right derivatives.
     this.consts = {
-      cum: b.constant(matrix(k, k + 1, (i, j) => (i < j ? 1 : 0)), [k, k + 1]),
-      left: b.constant(matrix(k + 1, k, (i, j) => (i === j ? 1 : 0)), [k + 1, k]),
-      right: b.constant(matrix(k + 1, k, (i, j) => (i === j + 1 ? 1 : 0)), [k + 1, k]),
-      derivPad: b.constant(matrix(k - 1, k + 1, (i, j) => (j === i + 1 ? 1 : 0)), [k - 1, k + 1]),
+      // nflows scales the bin logits by 1/√hidden so the initial spline is close to the identity.
+      logits: b.constant(matrix(m, 2 * k, (i, j) => (i === j ? 1 / Math.sqrt(cfg.hidden) : 0)), [m, 2 * k]),
+      // Softmax denominators per group, with the (1 − K·min) factor of the minimum bin size folded in.
+      groupSum: b.constant(matrix(2 * k, 2 * k, (i, j) => (Math.floor(i / k) === Math.floor(j / k) ? 1 / (1 - MIN_BIN * k) : 0)), [2 * k, 2 * k]),
+      derivs: b.constant(matrix(m, k + 1, (i, j) => (i >= 2 * k && j === i - 2 * k + 1 ? 1 : 0)), [m, k + 1]),
       derivEnds: b.constant(Array.from({ length: k + 1 }, (_, j) => (j === 0 || j === k ? UNIT : 0)), [k + 1]),
+      sixfold: b.constant(
+        matrix(2 * k, 6 * k, (i, c) => {
+          const [q, j] = [Math.floor(c / k), c % k];
+          const [group, bin] = [Math.floor(i / k), i % k];
+          if (q === 2 * group) return bin < j ? 2 * B : 0; // left edge: cumulative size
+          if (q === 2 * group + 1) return bin === j ? 2 * B : 0; // bin size
+          return 0;
+        }),
+        [2 * k, 6 * k],
+      ),
+      sixfoldBias: b.constant(Array.from({ length: 6 * k }, (_, c) => (Math.floor(c / k) === 0 || Math.floor(c / k) === 2 ? -B : 0)), [6 * k]),
+      derivSix: b.constant(matrix(k + 1, 6 * k, (i, c) => ((c >= 4 * k && c < 5 * k && i === c - 4 * k) || (c >= 5 * k && i === c - 5 * k + 1) ? 1 : 0)), [k + 1, 6 * k]),
+      tile: b.constant(matrix(k, 6 * k, (i, c) => (c % k === i ? 1 : 0)), [k, 6 * k]),
+      pickSum: b.constant(matrix(6 * k, 6, (c, q) => (Math.floor(c / k) === q ? 1 : 0)), [6 * k, 6]),
       next: b.constant(matrix(k, k, (i, j) => (i === j + 1 ? 1 : 0)), [k, k]),
     };
     let p = 0;
@@ -120,16 +137,13 @@ export class NsfGraph {
         wctx: nxt(),
         bin: nxt(),
         blocks: Array.from({ length: cfg.blocks }, () => ({ w1: nxt(), b1: nxt(), w2: nxt(), b2: nxt(), wg: nxt(), bg: nxt() })),
-        ww: nxt(),
-        bw: nxt(),
-        wh: nxt(),
-        bh: nxt(),
-        wd: nxt(),
-        bd: nxt(),
+        ws: nxt(),
+        bs: nxt(),
         pickTr: pick(transformed),
         placeTr: place(transformed),
         ...(identity.length > 0 ? { pickId: pick(identity), placeId: place(identity) } : {}),
       };
+      if (layer.win) layer.winFull = b.matmul(layer.pickId!, layer.win);
       if (d > 1) {
         const [lower, upper, diagRaw, bias] = [nxt(), nxt(), nxt(), nxt()];
         const strictLower = b.constant(matrix(d, d, (i, j) => (i > j ? 1 : 0)), [d, d]);
@@ -152,56 +166,42 @@ export class NsfGraph {
     }
   }
 
-  /** Conditioner: residual net on (identity features, context) → unnormalised widths, heights, derivatives. */
-  private conditioner(l: Coupling, u: Val, ctx: Val): { w: Val; h: Val; d: Val } {
+  /** Conditioner: residual net on (identity features, context) → one row of spline logits per transformed feature. */
+  private conditioner(l: Coupling, u: Val, ctx: Val): Val {
     const b = this.b;
     let h = b.add(b.matmul(ctx, l.wctx), l.bin);
-    if (l.win) h = b.add(h, b.matmul(b.matmul(u, l.pickId!), l.win));
+    if (l.winFull) h = b.add(h, b.matmul(u, l.winFull));
     for (const r of l.blocks) {
       let t = b.add(b.matmul(b.relu(h), r.w1), r.b1);
       t = b.add(b.matmul(b.relu(t), r.w2), r.b2);
       h = b.add(h, b.mul(t, b.sigmoid(b.add(b.matmul(ctx, r.wg), r.bg))));
     }
-    const k = this.k;
-    // nflows scales the bin logits by 1/√hidden so the initial spline is close to the identity.
-    const scale = b.scalar(1 / Math.sqrt(this.cfg.hidden));
-    const w = b.reshape(b.mul(b.add(b.matmul(h, l.ww), l.bw), scale), [-1, k], ['B', k]);
-    const hh = b.reshape(b.mul(b.add(b.matmul(h, l.wh), l.bh), scale), [-1, k], ['B', k]);
-    const d = b.reshape(b.add(b.matmul(h, l.wd), l.bd), [-1, k - 1], ['B', k - 1]);
-    return { w, h: hh, d };
+    const m = 3 * this.k - 1;
+    return b.reshape(b.add(b.matmul(h, l.ws), l.bs), [-1, m], ['BF', m]);
   }
 
-  /** Knot positions [N, K+1] on [−B, B] from unnormalised bin sizes (softmax with a minimum bin size). */
-  private knots(raw: Val): Val {
-    const b = this.b;
-    const k = this.k;
-    const e = b.exp(b.sub(raw, b.emit('ReduceMax', [raw], ['B', 1], raw.type, { axes: { kind: 'ints', value: [1] }, keepdims: { kind: 'int', value: 1 } })));
-    const soft = b.div(e, b.reduceSum(e, 1, true));
-    const sizes = b.add(b.mul(soft, b.scalar(1 - MIN_BIN * k)), b.scalar(MIN_BIN));
-    return b.sub(b.mul(b.matmul(sizes, this.consts.cum), b.scalar(2 * this.bound)), b.scalar(this.bound));
-  }
-
-  /** The rational-quadratic spline (or its inverse) of u [N,1]; identity outside [−B, B]. */
-  private spline(u: Val, raw: { w: Val; h: Val; d: Val }, inverse: boolean): { out: Val; logdet: Val } {
+  /** The rational-quadratic spline (or its inverse) of u [rows, 1] with spline logits `raw`; identity outside [−B, B]. */
+  private spline(u: Val, raw: Val, inverse: boolean): { out: Val; logdet: Val } {
     const b = this.b;
     const c = this.consts;
+    const k = this.k;
     const one = b.scalar(1);
-    const inside = b.mul(b.compare('GreaterOrEqual', u, b.scalar(-this.bound)), b.compare('LessOrEqual', u, b.scalar(this.bound)));
+    const f32 = u.type === 'float32' ? 1 : 11;
+    const within = b.emit('LessOrEqual', [b.emit('Abs', [u], u.shape, u.type), b.scalar(this.bound)], u.shape, 'bool');
+    const inside = b.emit('Cast', [within], u.shape, u.type, { to: { kind: 'int', value: f32 } });
     const uc = b.mul(u, inside);
-    const cw = this.knots(raw.w);
-    const ch = this.knots(raw.h);
-    const wl = b.matmul(cw, c.left);
-    const hl = b.matmul(ch, c.left);
-    const widths = b.sub(b.matmul(cw, c.right), wl);
-    const heights = b.sub(b.matmul(ch, c.right), hl);
-    const deriv = b.add(b.softplus(b.add(b.matmul(raw.d, c.derivPad), c.derivEnds)), b.scalar(MIN_DERIVATIVE));
-    // One-hot bin: ge_k − ge_{k+1} with ge_k = [u ≥ left edge k] (left edges in x for the forward map, in y for the inverse).
-    const ge = b.compare('GreaterOrEqual', uc, inverse ? hl : wl);
-    const mask = b.sub(ge, b.matmul(ge, c.next));
-    const pick = (v: Val): Val => b.reduceSum(b.mul(v, mask), 1, true);
-    const [x0, w, y0, h] = [pick(wl), pick(widths), pick(hl), pick(heights)];
-    const dk = pick(b.matmul(deriv, c.left));
-    const dk1 = pick(b.matmul(deriv, c.right));
+    // Bin sizes in x and y: a softmax per group of K (shifted by the group's maximum), plus the minimum size.
+    const z = b.reshape(b.matmul(raw, c.logits), [-1, 2, k], ['BF', 2, k]);
+    const zmax = b.emit('ReduceMax', [z], ['BF', 2, 1], z.type, { axes: { kind: 'ints', value: [2] }, keepdims: { kind: 'int', value: 1 } });
+    const e = b.reshape(b.exp(b.sub(z, zmax)), [-1, 2 * k], ['BF', 2 * k]);
+    const sizes = b.add(b.div(e, b.matmul(e, c.groupSum)), b.scalar(MIN_BIN));
+    const deriv = b.add(b.softplus(b.add(b.matmul(raw, c.derivs), c.derivEnds)), b.scalar(MIN_DERIVATIVE));
+    const six = b.add(b.add(b.matmul(sizes, c.sixfold), c.sixfoldBias), b.matmul(deriv, c.derivSix));
+    // One-hot bin: ge_k − ge_{k+1} with ge_k = [u ≥ left edge k] (in x for the forward map, in y for the inverse).
+    const edges = b.emit('Slice', [six, b.int64([inverse ? 2 * k : 0]), b.int64([inverse ? 3 * k : k]), b.int64([1])], ['BF', k], six.type);
+    const ge = b.compare('GreaterOrEqual', uc, edges);
+    const mask = b.emit('MatMul', [b.emit('Sub', [ge, b.emit('MatMul', [ge, c.next], ['BF', k], ge.type)], ['BF', k], ge.type), c.tile], ['BF', 6 * k], ge.type);
+    const [x0, w, y0, h, dk, dk1] = b.columns(b.matmul(b.mul(six, mask), c.pickSum)) as [Val, Val, Val, Val, Val, Val];
     const delta = b.div(h, w);
     const sum = b.sub(b.add(dk, dk1), b.mul(delta, b.scalar(2)));
     let out: Val;
@@ -233,7 +233,7 @@ export class NsfGraph {
     const b = this.b;
     const f = l.transformed.length;
     const raw = this.conditioner(l, u, ctx);
-    const x = b.reshape(b.matmul(u, l.pickTr), [-1, 1], ['B', 1]);
+    const x = b.reshape(b.matmul(u, l.pickTr), [-1, 1], ['BF', 1]);
     const s = this.spline(x, raw, inverse);
     const tr = b.reshape(s.out, [-1, f], ['B', f]);
     let out = b.matmul(tr, l.placeTr);

@@ -38,6 +38,17 @@ export function ortUnavailableReason(): string | undefined {
   return ortLoadError;
 }
 
+let fallbackWarned = false;
+
+/** Tells the user once per thread that the plain-JS executor replaces onnxruntime, why, and how to fix it. */
+export function warnJsFallback(): void {
+  if (fallbackWarned) return;
+  fallbackWarned = true;
+  process.stderr.write(
+    `warning: onnxruntime-node cannot load (${ortLoadError ?? 'unknown reason'}); hpcinv runs its graphs on the plain-JS executor instead, which gives the same results but is 40–75× slower — fix: reinstall the dependencies (ONNXRUNTIME_NODE_INSTALL=skip npm ci) so that onnxruntime-node's native library loads\n`,
+  );
+}
+
 class OrtExecutor implements Executor {
   readonly backend = 'ort';
   constructor(
@@ -97,6 +108,7 @@ export async function createExecutor(spec: GraphSpec, backend: BackendName | 'au
       return new OrtExecutor(ort, session, types);
     }
     if (backend === 'ort') throw new Error(`onnxruntime-node cannot load: ${ortLoadError}`);
+    warnJsFallback();
   }
   return new JsExecutor(spec);
 }

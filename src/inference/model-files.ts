@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { FlowConfig } from '../flow/config.js';
-import { logProbGraph, sampleGraph, type ZScore } from '../flow/graphs.js';
+import { NSF_LAYOUT, paramCount, type FlowConfig } from '../flow/config.js';
+import { flowLayout, logProbGraph, sampleGraph, type ZScore } from '../flow/graphs.js';
 import { encodeModel } from '../flow/onnx-proto.js';
 import { createExecutor, type BackendName } from '../flow/runtime.js';
 import { priorFromSpec, type ParameterSpec } from '../prior/index.js';
@@ -110,6 +110,11 @@ export async function posteriorFromTrained(model: PosteriorModel, prior: PriorLi
 export async function loadPosterior(dir: string, backend: BackendName | 'auto' = 'auto'): Promise<{ posterior: Posterior; file: PosteriorFile }> {
   const file = readPosteriorFile(dir);
   const model: PosteriorModel = { config: file.config, zscore: file.zscore, params: decodeParams(file.params) };
+  const expected = paramCount(flowLayout(file.config));
+  if (model.params.length !== expected || (file.config.kind === 'nsf' && file.config.nsfLayout !== NSF_LAYOUT)) {
+    // An NSF saved before its three spline output layers became one has as many weights in another order.
+    throw new InputError(`${join(dir, POSTERIOR_JSON)} was written with another weight layout (${model.params.length} weights, this hpcinv expects ${expected}${file.config.kind === 'nsf' ? ` in NSF layout ${NSF_LAYOUT}` : ''}) — fix: retrain with this hpcinv version (\`hpcinv train\`)`);
+  }
   const g = graphs(model);
   const bytes = (k: keyof typeof FILES) => {
     const p = join(dir, file.files[k]);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HpcinvError, InputError } from '../errors.js';
+import { loadOrt, warnJsFallback } from '../flow/runtime.js';
 import { packageRoot } from '../version.js';
 import type { EpochProgress, TrainedFlow, TrainOptions } from './train-loop.js';
 
@@ -16,7 +17,7 @@ function workerPath(): string {
   return existsSync(sibling) ? sibling : join(packageRoot, 'dist', 'inference', 'train-worker.js');
 }
 
-export function trainInWorker(
+export async function trainInWorker(
   theta: Float64Array,
   thetaDim: number,
   x: Float64Array,
@@ -26,8 +27,15 @@ export function trainInWorker(
 ): Promise<TrainedFlow> {
   const path = workerPath();
   if (!existsSync(path)) throw new HpcinvError(`training worker ${path} is missing — fix: build hpcinv (npm run build)`, 1);
+  // Decide the fallback here, so the warning is printed once by this thread (which also hosts the
+  // posterior afterwards) and the worker goes straight to the JS executor.
+  let o = options;
+  if ((o.backend ?? 'auto') === 'auto' && !(await loadOrt())) {
+    warnJsFallback();
+    o = { ...o, backend: 'js' };
+  }
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path, { workerData: { theta, thetaDim, x, xDim, options } });
+    const worker = new Worker(path, { workerData: { theta, thetaDim, x, xDim, options: o } });
     let settled = false;
     worker.on('message', (msg: { type: string; progress?: EpochProgress; result?: TrainedFlow; message?: string; exitCode?: number }) => {
       if (msg.type === 'epoch') onEpoch?.(msg.progress!);

@@ -1,6 +1,6 @@
 import '../flow/ort-realm.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initParams, makeFlowConfig } from '../../src/flow/config.js';
@@ -122,4 +122,17 @@ test('training in a worker thread is reproducible with the in-process loop', asy
   expect(ticks).toEqual([1, 2, 3]);
   expect(Array.from(w.params)).toEqual(Array.from(inline.params));
   expect(w.bestValidationLoss).toBe(inline.bestValidationLoss);
+});
+
+test('an NSF saved with the earlier weight layout is refused with the fix, not read in the wrong order', async () => {
+  const { theta, x } = data(200);
+  const nsf = await trainFlow(theta, 2, x, 3, { seed: 1, maxEpochs: 1, flow: { kind: 'nsf', hidden: 6, transforms: 1, bins: 3 } });
+  const target = join(dir, 'nsf-old');
+  savePosterior(target, nsf, { parameters, featureNames: ['a', 'b', 'c'] });
+  expect((await loadPosterior(target, 'js')).posterior.backend).toBe('js');
+  const path = join(target, 'posterior.json');
+  const file = JSON.parse(readFileSync(path, 'utf8'));
+  delete file.config.nsfLayout;
+  writeFileSync(path, JSON.stringify(file));
+  await expect(loadPosterior(target)).rejects.toThrow(/another weight layout.*fix: retrain/);
 });
