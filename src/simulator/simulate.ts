@@ -64,7 +64,7 @@ export function prepareSimulation(spec: SimulationSpec): SimulationSetup {
  * Steps per coupling block: connections with delay ≥ blockSteps − 1 are summed once per block. 64 keeps
  * the block sums in cache and, at dt 0.005–0.01 and speed 3, covers every connection but self-loops.
  */
-const blockSteps = 64;
+export const blockSteps = 64;
 
 /** Bytes of history one simulation needs (r, plus V if coupled through V); for choosing batch sizes. */
 export function historyBytesPerSimulation(setup: SimulationSetup, couplesV: boolean): number {
