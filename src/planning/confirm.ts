@@ -11,7 +11,7 @@ import { readArrow } from '../store/arrow.js';
 import { checkChunk } from '../store/done-marker.js';
 import { hasPlan, readPlan } from '../store/plan-file.js';
 import { RunDir } from '../store/run-dir.js';
-import { secondsPerSimulation as timeSimulations } from './timing.js';
+import { timeSimulations } from '../task/timing.js';
 import { costContext } from './cost-context.js';
 import { costTable, estimateCost, type CostEstimate } from './estimate.js';
 

@@ -7,7 +7,7 @@ import { chunkSizeFor } from '../jobs/plan.js';
 
 export interface CostInput {
   nSamples: number;
-  /** Measured here, per simulation including its share of a batch. */
+  /** Measured here (CPU seconds, src/task/timing.ts), per simulation including its share of a batch. */
   secondsPerSimulation: number;
   batchSize: number;
   targetTaskMinutes: number;
@@ -67,7 +67,7 @@ export function costTable(e: CostEstimate, context: Record<string, string>): str
   const rows: [string, string][] = [
     ...Object.entries(context),
     ['simulations', String(e.nSamples)],
-    ['seconds per simulation (here)', e.secondsPerSimulation.toFixed(2)],
+    ['CPU seconds per simulation (here)', e.secondsPerSimulation.toFixed(2)],
     ['chunk size', `${e.chunkSize} simulations (${e.chunks} tasks of ~${f(e.taskMinutes)} min)`],
     ['core-hours', f(e.coreHours)],
     ['wall time', `~${f(e.wallHours)} h at the given concurrency`],

@@ -1,12 +1,12 @@
 /**
  * `hpcinv plan`: time a few simulations of the experiment on this machine (one simulator batch at two
- * short durations, `timing.ts`), extrapolate to the whole sweep and check it against the budget.
- * Nothing is written.
+ * short durations: `src/task/timing.ts`, the estimate chunk sizing uses too), extrapolate to the whole
+ * sweep and check it against the budget. Nothing is written.
  */
 import { resolve } from 'node:path';
 import { loadExperimentFile } from '../experiment/load.js';
 import { drawTheta } from '../experiment/theta.js';
-import { secondsPerSimulation as timeSimulations } from './timing.js';
+import { timeSimulations } from '../task/timing.js';
 import { costContext, type CostContext } from './cost-context.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
 

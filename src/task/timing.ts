@@ -1,29 +1,105 @@
-import { performance } from 'node:perf_hooks';
+/**
+ * Seconds per simulation of an experiment on this machine: the one estimate behind chunk sizing
+ * (`submit`), `hpcinv plan` and `submit`'s cost check.
+ *
+ * One simulator batch of the first θ rows is timed at a short duration (about 10,000 steps) and at a
+ * longer one, after a warm-up run at each (V8 and the wasm tiers compile the loops, buffers are
+ * touched), each the best of three runs interleaved so a burst of load hits both alike. The difference
+ * is the cost of the extra steps alone, scaled to the experiment's duration; the remainder (per-run
+ * setup) is added once. Scaling one cold, shortened run directly — what chunk sizing did before —
+ * multiplied compilation and setup up with the duration and overestimated 2–3.5×.
+ *
+ * Time is the process's CPU time, not wall time: a core-hour counts CPU, and the planner often runs
+ * while other work competes for the cores (wall time then reads whatever share the process got).
+ * Features are left out (a shortened run is too short for FCD windows); they cost a few per cent.
+ */
 import type { Experiment } from '../experiment/schema.js';
 import { column, type ColumnTable } from '../store/arrow.js';
 import { createEngine } from './engine.js';
 import { sampleSeed } from './seeds.js';
 
+/** CPU seconds this process has used (user + system). */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** The short duration timed: about 10,000 integration steps, between 1 % and half of the run. */
+export function shortDuration(duration: number, dt: number): number {
+  return duration * Math.min(0.5, Math.max(0.01, 10_000 / (duration / dt)));
+}
+
+export interface TwoDurationTiming {
+  /** The experiment's duration (model units). */
+  duration: number;
+  /** The two durations timed (model units), short < long ≤ duration. */
+  short: number;
+  long: number;
+  /** Seconds of one batch run at `short` and at `long`. */
+  tShort: number;
+  tLong: number;
+  /** Simulations in the batch. */
+  batch: number;
+}
+
 /**
- * Seconds per simulation for chunk sizing: simulate one batch of the first θ rows for a shortened
- * duration (20,000 steps or 2% of the run, whichever is longer) and scale linearly with the duration —
- * the integration loop dominates and its cost is proportional to the step count. Features are left out
- * (a shortened run is too short for FCD windows), which makes the estimate slightly low.
+ * The arithmetic: the per-unit cost is the difference of the two timings over the difference of the
+ * durations, the setup is what the short run took beyond its steps; both scaled to one simulation.
  */
+export function extrapolateTiming(t: TwoDurationTiming): number {
+  const perUnit = Math.max(0, t.tLong - t.tShort) / (t.long - t.short);
+  const setup = Math.max(0, t.tShort - perUnit * t.short);
+  return (perUnit * t.duration + setup) / t.batch;
+}
+
+/**
+ * The difference is trusted once the extra steps cost at least half of the whole short run: run-to-run
+ * noise scales with the run, so a smaller difference is mostly noise (and a large setup would be
+ * multiplied up with the duration as if it were steps).
+ */
+function resolved(t: TwoDurationTiming): boolean {
+  return t.long >= t.duration || t.tLong - t.tShort >= t.tShort / 2;
+}
+
+/**
+ * The measurement procedure, given a function that times one batch run at a duration (seconds): a
+ * warm-up run at each duration, then short and long interleaved three times, keeping each one's best.
+ * The long duration starts at twice the short one and grows fourfold (up to the full duration, which
+ * is then measured directly) until the difference is resolved.
+ */
+export async function measureTwoDurations(timeRun: (duration: number) => Promise<number>, duration: number, short: number, batch: number): Promise<TwoDurationTiming> {
+  await timeRun(short);
+  let tShort = Infinity;
+  for (let long = Math.min(duration, 2 * short); ; long = Math.min(duration, 4 * long)) {
+    await timeRun(long);
+    let tLong = Infinity;
+    for (let k = 0; k < 3; k++) {
+      tShort = Math.min(tShort, await timeRun(short));
+      tLong = Math.min(tLong, await timeRun(long));
+    }
+    const t = { duration, short, long, tShort, tLong, batch };
+    if (resolved(t)) return t;
+  }
+}
+
+/** Seconds per simulation of `exp` at its full duration, measured here on the first θ rows. */
 export async function timeSimulations(exp: Experiment, theta: ColumnTable, experimentFile?: string): Promise<number> {
   const names = theta.names.filter((n) => n !== 'sample');
-  const steps = exp.duration / exp.integrator.dt;
-  const fraction = Math.min(1, Math.max(0.02, 20_000 / steps));
-  const duration = exp.duration * fraction;
-  const engine = await createEngine(exp, names, { duration, experimentFile, features: false });
-  const b = Math.min(exp.sweep.batchSize, theta.columns[0].length);
+  const b = Math.min(exp.sweep.batchSize, theta.columns[0]!.length);
   const rows = new Float64Array(b * names.length);
   names.forEach((name, j) => {
     const col = column(theta, name) as Float64Array;
-    for (let i = 0; i < b; i++) rows[i * names.length + j] = col[i];
+    for (let i = 0; i < b; i++) rows[i * names.length + j] = col[i]!;
   });
   const seeds = Array.from({ length: b }, (_, i) => sampleSeed(exp.simulations.seed, i));
-  const t0 = performance.now();
-  engine.run(rows, seeds);
-  return (performance.now() - t0) / 1000 / b / fraction;
+  const engines = new Map<number, Awaited<ReturnType<typeof createEngine>>>();
+  const timeRun = async (duration: number): Promise<number> => {
+    if (!engines.has(duration)) engines.set(duration, await createEngine(exp, names, { duration, experimentFile, features: false }));
+    const engine = engines.get(duration)!;
+    const t0 = cpuSeconds();
+    engine.run(rows, seeds);
+    return cpuSeconds() - t0;
+  };
+  const short = shortDuration(exp.duration, exp.integrator.dt);
+  return extrapolateTiming(await measureTwoDurations(timeRun, exp.duration, short, b));
 }
