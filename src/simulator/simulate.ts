@@ -72,7 +72,11 @@ export function historyBytesPerSimulation(setup: SimulationSetup, couplesV: bool
 }
 
 export interface BatchOptions {
-  /** Largest number of simulations integrated together (memory and cache bound); default by memory. */
+  /**
+   * Largest number of simulations integrated together. Default: 1 with the wasm kernel (fastest per
+   * simulation: one history, 5.4 MB in the standard case, stays in L3 — docs/benchmarks.md), 8 with the
+   * JavaScript kernel; fewer if the histories would exceed 256 MB.
+   */
   maxBatch?: number;
   /**
    * Monitor outputs to return (default: all in the spec). A temporal average that only drives the Balloon
@@ -96,8 +100,9 @@ export function simulateBatch(setup: SimulationSetup, params: readonly Parameter
   const couplesV = params.some((p) => anyNonZero(p.model.cv, setup.graph.n));
   const budget = 256 * 2 ** 20;
   const byMemory = Math.max(1, Math.floor(budget / historyBytesPerSimulation(setup, couplesV)));
-  // Measured on the standard case: 4–8 per batch is fastest; beyond that the histories outgrow the caches.
-  const size = Math.max(1, Math.min(opts.maxBatch ?? 8, byMemory));
+  const kernel = opts.kernel ?? 'auto';
+  const wasm = kernel === 'wasm' || (kernel === 'auto' && !couplesV && wasmKernelAvailable());
+  const size = Math.max(1, Math.min(opts.maxBatch ?? (wasm ? 1 : 8), byMemory));
   const out: SimulationResult[] = [];
   for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size), opts));
   return out;

@@ -164,7 +164,7 @@ describe('batches and seeds', () => {
 
   test.each(['fast', 'numpy'] as const)('a batch gives exactly the one-by-one numbers (%s rng, sub-batches too)', (rng) => {
     const st = prepareSimulation({ ...spec, rng });
-    const batch = simulateBatch(st, ps, seeds);
+    const batch = simulateBatch(st, ps, seeds, { maxBatch: ps.length });
     const split = simulateBatch(st, ps, seeds, { maxBatch: 2 });
     ps.forEach((p, q) => {
       const [one] = simulateBatch(st, [p], [seeds[q]]);
@@ -194,7 +194,7 @@ describe('batches and seeds', () => {
 
   test('a diverging simulation is flagged without touching the others', () => {
     const wild = { ...ps[0], coupling: { a: 1e6, b: 0 }, model: { ...ps[0].model, eta: 50 } };
-    const [ok, bad] = simulateBatch(setup, [ps[0], wild], [1, 2]);
+    const [ok, bad] = simulateBatch(setup, [ps[0], wild], [1, 2], { maxBatch: 2 });
     const [alone] = simulateBatch(setup, [ps[0]], [1]);
     expect(bad.diverged).toBe(true);
     expect(bad.divergedAt).toBeGreaterThan(0);

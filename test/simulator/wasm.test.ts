@@ -50,7 +50,7 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     const ps = params(c.n);
     const seeds = [3, 4, 5];
     const js = simulateBatch(setup, ps, seeds, { kernel: 'js' });
-    const wasmBatch = simulateBatch(setup, ps, seeds, { kernel: 'wasm' });
+    const wasmBatch = simulateBatch(setup, ps, seeds, { kernel: 'wasm', maxBatch: 3 });
     const wasmOne = ps.map((p, q) => simulateBatch(setup, [p], [seeds[q]], { kernel: 'wasm' })[0]);
     ps.forEach((_, q) => {
       for (const got of [wasmBatch[q], wasmOne[q]]) {
@@ -68,7 +68,7 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     const setup = prepareSimulation(spec(c, 1, { rng: 'numpy', duration: 20 }));
     const ps = params(c.n);
     const js = simulateBatch(setup, ps, [7, 8, 9], { kernel: 'js' });
-    const wasm = simulateBatch(setup, ps, [7, 8, 9], { kernel: 'wasm' });
+    const wasm = simulateBatch(setup, ps, [7, 8, 9], { kernel: 'wasm', maxBatch: 3 });
     ps.forEach((_, q) => expect(wasm[q].raw!.V.data).toEqual(js[q].raw!.V.data));
   });
 
@@ -77,7 +77,7 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     const setup = prepareSimulation(spec(c, 1, { history: { kind: 'constant', r: [0.1, 0.3, -0.2, 0.5, 0.05, 0.2, 0.4, 0.15], V: [-2, -1, -1.5, -0.5, -2.2, -1.8, -1.1, -0.9] } }));
     const ps = params(c.n);
     for (const kernel of ['js', 'wasm'] as const) {
-      const batch = simulateBatch(setup, ps, [1, 2, 3], { kernel });
+      const batch = simulateBatch(setup, ps, [1, 2, 3], { kernel, maxBatch: 3 });
       ps.forEach((p, q) => {
         const [one] = simulateBatch(setup, [p], [q + 1], { kernel });
         expect(batch[q].raw!.r.data).toEqual(one.raw!.r.data);
@@ -93,7 +93,7 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     expect(setup.nSteps % 64).not.toBe(0); // a short last block
     const ps = params(c.n);
     const js = simulateBatch(setup, ps, [3, 4, 5], { kernel: 'js' });
-    const wasmBatch = simulateBatch(setup, ps, [3, 4, 5], { kernel: 'wasm' });
+    const wasmBatch = simulateBatch(setup, ps, [3, 4, 5], { kernel: 'wasm', maxBatch: 3 });
     const wasmOne = ps.map((p, q) => simulateBatch(setup, [p], [q + 3], { kernel: 'wasm' })[0]);
     ps.forEach((_, q) => {
       for (const got of [wasmBatch[q], wasmOne[q]]) {
@@ -116,7 +116,7 @@ describe('the WebAssembly kernel gives the JavaScript kernel’s numbers bit for
     const ps = params(c.n);
     ps[1] = { ...ps[1], model: { ...ps[1].model, eta: 40, J: 60 } };
     ps[2] = { ...ps[0], coupling: { a: 0.05, b: 0 } };
-    const [js, wasm] = (['js', 'wasm'] as const).map((kernel) => simulateBatch(setup, ps, [1, 2, 3], { kernel }));
+    const [js, wasm] = (['js', 'wasm'] as const).map((kernel) => simulateBatch(setup, ps, [1, 2, 3], { kernel, maxBatch: 3 }));
     expect(js.map((r) => r.diverged)).toEqual([false, true, false]);
     expect(js[1].divergedAt).toBeGreaterThan(0);
     expect(js[1].divergedAt! / 0.1 % 64).toBeCloseTo(0, 6); // found at a 64-step check
