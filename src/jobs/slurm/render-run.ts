@@ -1,10 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { loadFrozenExperiment } from '../../experiment/load.js';
 import { checkChunk } from '../../store/done-marker.js';
 import { foldManifest, readManifest } from '../../store/manifest.js';
-import { hasPlan, readPlan } from '../../store/plan-file.js';
 import { RunDir } from '../../store/run-dir.js';
 import type { ChunkAttempt } from '../backend.js';
+import { ensurePlan } from '../make-plan.js';
 import { createSlurmBackend } from './factory.js';
 
 export interface RenderRunOptions {
@@ -27,9 +28,9 @@ export interface RenderRunResult {
 export async function renderRun(runRoot: string, opts: RenderRunOptions = {}): Promise<RenderRunResult> {
   const run = new RunDir(runRoot);
   if (!run.exists()) throw new InputError(`${run.root} is not a run directory — fix: create it with \`hpcinv sample <experiment.yaml> ${runRoot}\``);
-  if (!hasPlan(run)) throw new InputError(`${run.root} has no plan yet — fix: run \`hpcinv submit ${runRoot} --dry-run\`, which plans the chunks and prints the same scripts`);
   const exp = loadFrozenExperiment(run);
-  const plan = readPlan(run);
+  // Before the first submit there is no plan.json: plan as `submit --dry-run` does, without writing it.
+  const plan = await ensurePlan(run, exp, { workers: exp.backend.concurrency ?? availableParallelism(), dryRun: true });
   const history = foldManifest(readManifest(run));
   const wanted = opts.chunks ? new Set(opts.chunks) : undefined;
   for (const id of wanted ?? []) {
