@@ -7,6 +7,7 @@ interface RunArgs {
   concurrency?: number;
   'chunk-size'?: number;
   truth: string[];
+  observed?: string[];
   'observation-seed'?: number;
   samples: number;
   flow: string;
@@ -16,7 +17,7 @@ interface RunArgs {
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <experiment>',
-  describe: 'The whole workflow: sample → simulate → gather → train → infer on a synthetic observation with known ground truth → report; resumes whatever is already done',
+  describe: 'The whole workflow: sample → simulate → gather → train → infer → report, on a synthetic observation with known ground truth or on empirical BOLD (the experiment\'s observation section, or --truth / --observed); resumes whatever is already done',
   builder: (y) =>
     y
       .positional('experiment', { type: 'string', demandOption: true, describe: 'Experiment YAML (e.g. templates/experiments/example.yaml)' })
@@ -24,13 +25,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('backend', { type: 'string', describe: 'local (default), slurm or unicore; default: the experiment\'s backend.name' })
       .option('concurrency', { type: 'number', describe: 'Simulation tasks at once (local default: cores)' })
       .option('chunk-size', { type: 'number', describe: 'Simulations per chunk (default: sized from sweep.targetTaskMinutes)' })
-      .option('truth', { type: 'string', array: true, default: [], describe: 'Ground truth of the synthetic observation, path=value (e.g. coupling.a=0.8); parameters not given are drawn from the prior' })
-      .option('observation-seed', { type: 'number', describe: 'Seed of the ground-truth draw and the observation\'s noise (default simulations.seed + 1)' })
+      .option('truth', { type: 'string', array: true, default: [], describe: 'Ground truth of a synthetic observation, path=value (e.g. coupling.a=0.8), over observation.truth; parameters not given are drawn from the prior' })
+      .option('observed', { type: 'string', array: true, describe: 'Empirical BOLD files, one per subject (.npy, .arrow, .csv, .tsv; docs/observed-data.md), instead of observation.files: one posterior per subject, no ground truth' })
+      .option('observation-seed', { type: 'number', describe: 'Seed of the ground-truth draw and the observation\'s noise, or of the subjects\' posterior draws (subject k: seed + k); default observation.seed, else simulations.seed + 1' })
       .option('samples', { type: 'number', default: 10000, describe: 'Posterior samples' })
       .option('flow', { choices: ['maf', 'nsf'], default: 'maf', describe: 'Density estimator' })
       .option('max-epochs', { type: 'number', describe: 'Cap on training epochs (default: early stopping only)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
-      .example('$0 run templates/experiments/example.yaml --run runs/example', 'the bundled example (a few minutes on 2 cores)'),
+      .example('$0 run templates/experiments/example.yaml --run runs/example', 'the bundled example (a few minutes on 2 cores)')
+      .example('$0 run templates/experiments/example.yaml --run runs/example --observed sub-01.csv sub-02.csv', 'the same trained model, for two subjects\' BOLD'),
   handler: async (args) => {
     const { basename, extname, join } = await import('node:path');
     const { InputError } = await import('../errors.js');
@@ -54,20 +57,31 @@ export const runCommand: CommandModule<object, RunArgs> = {
       concurrency: args.concurrency,
       chunkSize: args['chunk-size'],
       truth,
+      observed: args.observed,
       seed,
       posteriorSamples: args.samples,
       train: { flow: { kind: args.flow as 'maf' | 'nsf' }, maxEpochs: args['max-epochs'] },
       quiet: args.json,
       log,
     });
+    const common = { run: r.run, report: r.report, samplesFile: r.samplesFile, simulations: r.simulations, stages: r.stages, seconds: r.seconds };
     if (args.json) {
-      console.log(JSON.stringify({ run: r.run, report: r.report, samplesFile: r.samplesFile, simulations: r.simulations, stages: r.stages, seconds: r.seconds, truth: r.observation.theta, posterior: r.posterior }, null, 2));
+      const out =
+        r.kind === 'synthetic'
+          ? { ...common, observation: { kind: 'synthetic', seed: r.observation.seed, drawn: r.observation.drawn }, truth: r.observation.theta, posterior: r.posterior }
+          : { ...common, observation: { kind: 'files', seed: r.observation.seed, files: r.observation.subjects.map((s) => s.file) }, subjects: r.subjects };
+      console.log(JSON.stringify(out, null, 2));
       return;
     }
     const skipped = Object.entries(r.stages).filter(([, s]) => s === 'skipped').map(([k]) => k);
     console.log(`run: ${r.run} (${r.simulations} simulations${skipped.length ? `; already done: ${skipped.join(', ')}` : ''}; ${r.seconds.total.toFixed(0)} s)`);
     console.log(`report: ${r.report}`);
-    console.log('posterior given the synthetic observation:');
-    for (const line of summaryLines(r.posterior)) console.log(`  ${line}`);
+    if (r.kind === 'synthetic') {
+      console.log('posterior given the synthetic observation:');
+      for (const line of summaryLines(r.posterior)) console.log(`  ${line}`);
+      return;
+    }
+    console.log(`posterior per subject (empirical BOLD: no ground truth, so no coverage check; samples in ${r.samplesFile}):`);
+    for (const s of r.subjects) for (const line of summaryLines(s.posterior)) console.log(`  ${s.subject}  ${line}`);
   },
 };

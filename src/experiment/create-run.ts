@@ -64,11 +64,16 @@ function isFile(ref: string | undefined): ref is string {
   return ref !== undefined && !/^tvb:/.test(ref);
 }
 
-/** The experiment as frozen: connectome files referenced as `inputs/<name>` inside the run directory. */
+/**
+ * The experiment as frozen: connectome files referenced as `inputs/<name>` inside the run directory, and
+ * no `observation` — it names the data `hpcinv run` infers for, not the sweep, so a changed observation
+ * reuses the run (the run records what it inferred for in observation.json).
+ */
 function inputsRewritten(exp: Experiment): Experiment {
   const connectome = { ...exp.connectome };
   for (const key of CONNECTOME_FILES) if (isFile(connectome[key])) connectome[key] = `inputs/${basename(connectome[key]!)}`;
-  return { ...exp, connectome };
+  const { observation: _notFrozen, ...sweep } = exp;
+  return { ...sweep, connectome };
 }
 
 /**

@@ -4,13 +4,15 @@ import { parseParameterPath } from './parameter-path.js';
 import { parametersSchema } from '../prior/index.js';
 import { featuresSchema } from '../features/schema.js';
 import { simulationsSchema, sweepSchema, backendSchema } from './sweep-sections.js';
+import { observationSchema } from './observation.js';
 import { InputError } from '../errors.js';
 
 /**
  * The whole experiment file: the simulation sections (connectome, model, coupling, integrator, initial,
  * duration, timeUnitMs, monitors — src/experiment/simulation.ts), what to vary (`parameters`, with prior
- * or grid — src/prior), what to compute (`features` — src/features), and the sweep sections
- * (`simulations`, `sweep`, `backend`). Unknown keys are errors (a typo never silently falls back to a
+ * or grid — src/prior), what to compute (`features` — src/features), the sweep sections
+ * (`simulations`, `sweep`, `backend`) and what `hpcinv run` infers for (`observation` — observation.ts,
+ * never frozen into a run). Unknown keys are errors (a typo never silently falls back to a
  * default). `hpcinv` is written into frozen copies only.
  */
 export const experimentSchema = z.strictObject(
@@ -21,6 +23,7 @@ export const experimentSchema = z.strictObject(
     simulations: simulationsSchema,
     sweep: sweepSchema,
     backend: backendSchema,
+    observation: observationSchema.optional(),
     hpcinv: z.strictObject({ version: z.string() }).optional(),
   },
   { error: 'the experiment must be a YAML mapping of sections — fix: start from `hpcinv init`' },
@@ -44,6 +47,10 @@ export function checkExperiment(exp: Experiment): z.core.$ZodIssue[] {
   });
   if (exp.simulations.design === 'prior' && exp.simulations.count === undefined) {
     issue(['simulations', 'count'], 'a prior design needs the number of simulations — fix: add simulations.count, e.g. count: 1000');
+  }
+  const varied = exp.parameters.map((p) => p.path);
+  for (const path of Object.keys(exp.observation?.truth ?? {})) {
+    if (!varied.includes(path)) issue(['observation', 'truth', path], `${path} is not a parameter the experiment varies (it varies ${varied.join(', ')}) — fix: give ground truths for parameters listed under parameters`);
   }
   return issues;
 }

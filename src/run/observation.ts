@@ -43,7 +43,7 @@ export function observationPath(run: RunDir): string {
 export function drawTruth(parameters: ParameterSpec[], settings: ObservationSettings, seed: number): { theta: Record<string, number>; drawn: string[] } {
   const names = parameters.map((p) => p.path);
   const unknown = Object.keys(settings.truth ?? {}).filter((k) => !names.includes(k));
-  if (unknown.length) throw new InputError(`--truth names ${unknown.join(', ')}, which the experiment does not vary (it varies ${names.join(', ')}) — fix: give path=value for the experiment's parameters`);
+  if (unknown.length) throw new InputError(`the ground truth (--truth or observation.truth) names ${unknown.join(', ')}, which the experiment does not vary (it varies ${names.join(', ')}) — fix: give path=value for the experiment's parameters`);
   const prior = priorFromSpec(parameters);
   const draw = prior.sample(1, seed);
   const theta: Record<string, number> = {};
@@ -57,7 +57,7 @@ export function drawTruth(parameters: ParameterSpec[], settings: ObservationSett
   });
   const row = Float64Array.from(names, (n) => theta[n]!);
   if (!prior.inSupportRow(row)) {
-    throw new InputError(`the ground truth ${names.map((n) => `${n}=${theta[n]}`).join(', ')} lies outside the prior — fix: give --truth values inside the prior's range`);
+    throw new InputError(`the ground truth ${names.map((n) => `${n}=${theta[n]}`).join(', ')} lies outside the prior — fix: give ground-truth values (--truth or observation.truth) inside the prior's range`);
   }
   return { theta, drawn };
 }

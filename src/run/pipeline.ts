@@ -3,35 +3,39 @@
  * skipped when its output in the run directory exists and is still valid, so an interrupted run resumes
  * where it stopped and a finished one only re-prints its summary. The stages call the same functions as
  * the single commands (`sample`, `submit`, `gather`, `train`), so a run made step by step and one made by
- * `hpcinv run` are the same directory.
+ * `hpcinv run` are the same directory. The observation is synthetic (a simulated ground truth, checked for
+ * coverage) or empirical BOLD, one file per subject (observed right after sampling, so a bad file fails
+ * before the sweep; one posterior per subject) — see observation-choice.ts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRun } from '../experiment/create-run.js';
-import { loadFrozenExperiment } from '../experiment/load.js';
+import { loadExperimentFile, loadFrozenExperiment } from '../experiment/load.js';
 import { HpcinvError } from '../errors.js';
 import { modelDir, trainRun, type TrainCommandOptions } from '../inference/run-commands.js';
 import { loadPosterior, POSTERIOR_JSON } from '../inference/model-files.js';
-import { loadTrainingData } from '../inference/dataset.js';
 import { submitRun } from '../jobs/sweep.js';
-import { priorFromSpec, type ParameterSpec } from '../prior/index.js';
+import type { ParameterSpec } from '../prior/index.js';
 import { column, readArrow, writeArrow } from '../store/arrow.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { checkChunk } from '../store/done-marker.js';
 import { gather } from '../store/gather.js';
 import { hasPlan, readPlan } from '../store/plan-file.js';
 import { RunDir } from '../store/run-dir.js';
-import { makeObservation, type Observation, type ObservationSettings } from './observation.js';
+import type { SubjectResult } from '../observed/subjects.js';
+import { inferForSubjects, observeSubjects, subjectSamplesPath, type EmpiricalObservation } from './empirical.js';
+import { makeObservation, type Observation } from './observation.js';
+import { chooseObservation, type ObservationFlags } from './observation-choice.js';
 import { summarisePosterior, type ParameterPosterior } from './posterior-summary.js';
-import { renderRunReport } from './run-report.js';
+import { writeRunReport, type RunReportContent } from './write-report.js';
 
-export interface RunOptions extends ObservationSettings {
+export interface RunOptions extends ObservationFlags {
   experiment: string;
   run: string;
   backend?: string;
   concurrency?: number;
   chunkSize?: number;
-  /** Posterior samples for the observation (default 10,000). */
+  /** Posterior samples for the observation, per subject for empirical data (default 10,000). */
   posteriorSamples?: number;
   train?: Omit<TrainCommandOptions, 'out'>;
   /** No progress output from the sweep. */
@@ -40,18 +44,24 @@ export interface RunOptions extends ObservationSettings {
 }
 
 export type StageName = 'sample' | 'simulate' | 'gather' | 'train' | 'observe' | 'infer' | 'report';
+const STAGES: StageName[] = ['sample', 'simulate', 'gather', 'train', 'observe', 'infer', 'report'];
 
-export interface RunResult {
+interface RunResultBase {
   run: string;
   report: string;
   /** What each stage did: `done` now, or `skipped` (its output was already there and valid). */
   stages: Record<StageName, 'done' | 'skipped'>;
   simulations: number;
-  observation: Observation;
-  posterior: ParameterPosterior[];
   samplesFile: string;
   seconds: Partial<Record<StageName, number>> & { total: number };
 }
+
+export type RunResult = RunResultBase &
+  (
+    | { kind: 'synthetic'; observation: Observation; posterior: ParameterPosterior[] }
+    /** Empirical BOLD: one row per subject, no ground truth. */
+    | { kind: 'files'; observation: EmpiricalObservation; subjects: SubjectResult[] }
+  );
 
 const mtime = (p: string) => statSync(p).mtimeMs;
 
@@ -111,10 +121,21 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     return r;
   };
 
+  // Decided before anything is written: a missing observation file fails the run at once.
+  const choice = chooseObservation(loadExperimentFile(opts.experiment), opts.experiment, opts);
   const created = await timed('sample', () => createRun(opts.experiment, opts.run));
   stages.sample = created.created ? 'done' : 'skipped';
   log(`${created.created ? 'sampled' : 'resuming'} ${created.run}: ${created.samples} simulations of ${created.parameters.join(', ')}`);
   const run = new RunDir(created.run);
+  const exp = loadFrozenExperiment(run);
+
+  let empirical: EmpiricalObservation | undefined;
+  if (choice.kind === 'files') {
+    const obs = await timed('observe', () => observeSubjects(run, exp, choice.files, choice.seed));
+    stages.observe = obs.reused ? 'skipped' : 'done';
+    empirical = obs.observation;
+    if (!obs.reused) log(`computed the features of ${choice.files.length} subject(s): ${empirical.subjects.map((s) => s.subject).join(', ')}`);
+  }
 
   if (sweepDone(run)) stages.simulate = 'skipped';
   else {
@@ -140,16 +161,45 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     stages.train = 'done';
   }
 
-  const exp = loadFrozenExperiment(run);
-  const obs = await timed('observe', () => makeObservation(run, exp, opts));
+  const model = modelDir(run.root);
+  const nSamples = opts.posteriorSamples ?? 10_000;
+  const reportPath = join(run.root, 'report', 'index.html');
+  const parameters = exp.parameters as ParameterSpec[];
+  const report = async (content: Omit<RunReportContent, 'seconds'>) => {
+    if (stages.infer === 'skipped' && existsSync(reportPath) && mtime(reportPath) >= mtime(inferencePath(run))) stages.report = 'skipped';
+    else {
+      await timed('report', () => writeRunReport(run, reportPath, parameters, { ...content, seconds }));
+      stages.report = 'done';
+    }
+  };
+  const finish = () => {
+    seconds.total = (performance.now() - t0) / 1000;
+    return { run: run.root, report: reportPath, stages: Object.fromEntries(STAGES.map((s) => [s, stages[s]])) as RunResult['stages'], simulations: created.samples, seconds };
+  };
+
+  if (empirical) {
+    const inf = await timed('infer', () => inferForSubjects(run, model, empirical, nSamples));
+    stages.infer = inf.reused ? 'skipped' : 'done';
+    if (inf.reused) delete seconds.infer;
+    const subjects = inf.record.subjects;
+    await report({
+      observations: subjects.map((s, k) => ({ name: s.subject, summary: s.posterior, samples: inf.samples[k]!, observed: s.features })),
+      note: `Empirical BOLD of ${subjects.length} subject(s): no ground truth is known, so no coverage is checked.`,
+      facts: {
+        observation: `empirical BOLD, ${subjects.length} subject(s): ${subjects.map((s) => `${s.subject} = ${s.file} (${s.timeSamples} time samples)`).join(', ')}`,
+        'posterior sampling seed': `${empirical.seed} (subject k: seed + k)`,
+      },
+    });
+    return { ...finish(), kind: 'files', observation: empirical, subjects, samplesFile: subjectSamplesPath(run) };
+  }
+
+  const obs = await timed('observe', () => makeObservation(run, exp, choice));
   stages.observe = obs.reused ? 'skipped' : 'done';
   const observation = obs.observation;
   if (!obs.reused) log(`simulated the observation at ${Object.entries(observation.theta).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(', ')}`);
 
-  const nSamples = opts.posteriorSamples ?? 10_000;
   let inference = readInference(run, observation, nSamples);
   let samples: Float64Array;
-  const model = modelDir(run.root);
   if (inference) {
     stages.infer = 'skipped';
     samples = readSamples(run, inference.posterior.map((p) => p.parameter));
@@ -159,15 +209,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     inference = r.record;
     stages.infer = 'done';
   }
-
-  const reportPath = join(run.root, 'report', 'index.html');
-  if (stages.infer === 'skipped' && existsSync(reportPath) && mtime(reportPath) >= mtime(inferencePath(run))) stages.report = 'skipped';
-  else {
-    await timed('report', () => writeReport(run, reportPath, exp.parameters as ParameterSpec[], observation, inference!.posterior, samples, seconds));
-    stages.report = 'done';
-  }
-  seconds.total = (performance.now() - t0) / 1000;
-  return { run: run.root, report: reportPath, stages, simulations: created.samples, observation, posterior: inference.posterior, samplesFile: samplesPath(run), seconds };
+  await report({
+    observations: [{ name: 'the synthetic observation', summary: inference.posterior, samples, observed: observation.features }],
+    facts: {
+      'ground truth': Object.entries(observation.theta).map(([p, v]) => `${p} = ${v.toPrecision(6)}${observation.drawn.includes(p) ? ' (drawn from the prior)' : ' (given)'}`).join(', '),
+      'observation seed (θ* draw / noise)': `${observation.seed} / ${observation.noiseSeed}`,
+    },
+  });
+  return { ...finish(), kind: 'synthetic', observation, posterior: inference.posterior, samplesFile: samplesPath(run) };
 }
 
 async function infer(run: RunDir, model: string, observation: Observation, n: number): Promise<{ samples: Float64Array; record: InferenceRecord }> {
@@ -201,37 +250,4 @@ function readSamples(run: RunDir, names: string[]): Float64Array {
   const out = new Float64Array(n * names.length);
   cols.forEach((c, j) => c.forEach((v, i) => (out[i * names.length + j] = v)));
   return out;
-}
-
-async function writeReport(run: RunDir, path: string, parameters: ParameterSpec[], observation: Observation, summary: ParameterPosterior[], samples: Float64Array, seconds: RunResult['seconds']): Promise<void> {
-  const data = loadTrainingData(run);
-  const k = data.featureNames.length;
-  const trainingRange: Record<string, [number, number]> = {};
-  data.featureNames.forEach((f, j) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < data.rows; i++) {
-      const v = data.x[i * k + j]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    trainingRange[f] = [lo, hi];
-  });
-  const facts: Record<string, string | number> = {
-    'run directory': run.root,
-    'training simulations (ok / total)': `${data.rows} / ${data.rows + data.notOk}`,
-    'ground truth': Object.entries(observation.theta).map(([p, v]) => `${p} = ${v.toPrecision(6)}${observation.drawn.includes(p) ? ' (drawn from the prior)' : ' (given)'}`).join(', '),
-    'observation seed (θ* draw / noise)': `${observation.seed} / ${observation.noiseSeed}`,
-  };
-  for (const [stage, s] of Object.entries(seconds)) if (stage !== 'total' && s !== undefined) facts[`${stage} wall time (s), this invocation`] = Number(s.toFixed(1));
-  const html = await renderRunReport({
-    title: `hpcinv run — ${summary.map((s) => s.parameter).join(', ')}`,
-    summary,
-    samples,
-    prior: priorFromSpec(parameters).bounds(),
-    observed: observation.features,
-    trainingRange,
-    facts,
-  });
-  writeFileAtomic(path, html);
 }
