@@ -50,11 +50,11 @@ export function runWasmBatch(
   const inWasm = run.rngs.every((g) => g instanceof XoshiroZiggurat);
   const drawNoise = wasm.i32(B);
   const rng = wasm.i32(8 * B);
-  run.rngs.forEach((g, q) => {
-    if (!inWasm) return;
-    drawNoise[q] = run.noisy[q] ? 1 : 0;
-    (g as XoshiroZiggurat).saveState(rng, 8 * q);
-  });
+  if (inWasm)
+    run.rngs.forEach((g, q) => {
+      drawNoise[q] = run.noisy[q] ? 1 : 0;
+      (g as XoshiroZiggurat).saveState(rng, 8 * q);
+    });
   const tables = zigguratTables();
   const kn = wasm.i32(128);
   kn.set(tables.kn);
