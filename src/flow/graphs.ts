@@ -133,8 +133,16 @@ function bakedParams(b: GraphBuilder, cfg: FlowConfig, params: Float32Array): Va
   return b.unpack(flat, layout.map((p) => p.shape), false);
 }
 
+/** v·diag(s) + c as one product: onnxruntime runs a row-broadcast Sub or Div as a loop over rows. */
+function affine(b: GraphBuilder, v: Val, scale: number[], shift: number[]): Val {
+  const d = scale.length;
+  const diag = Array.from({ length: d * d }, (_, k) => (k % (d + 1) === 0 ? scale[k / (d + 1)]! : 0));
+  return b.add(b.matmul(v, b.constant(diag, [d, d])), b.constant(shift, [d]));
+}
+
+/** (v − mean) / std. */
 function standardize(b: GraphBuilder, v: Val, mean: number[], std: number[]): Val {
-  return b.div(b.sub(v, b.constant(mean, [mean.length])), b.constant(std, [std.length]));
+  return affine(b, v, std.map((s) => 1 / s), mean.map((m, i) => -m / std[i]!));
 }
 
 /** Bundled model: (θ, x) raw → log q(θ | x) in θ's own units (z-scoring Jacobian included). */
@@ -159,7 +167,7 @@ export function sampleGraph(cfg: FlowConfig, params: Float32Array, zs: ZScore): 
   const eps = b.input('eps', ['B', cfg.thetaDim]);
   const { context, net } = assemble(b, cfg, p);
   const thetaZ = net.inverse(eps, context(standardize(b, x, zs.xMean, zs.xStd)));
-  const theta = b.add(b.mul(thetaZ, b.constant(zs.thetaStd, [cfg.thetaDim])), b.constant(zs.thetaMean, [cfg.thetaDim]));
+  const theta = affine(b, thetaZ, zs.thetaStd, zs.thetaMean);
   b.output(theta, 'theta');
   return b.toSpec('posterior_sample');
 }

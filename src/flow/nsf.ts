@@ -81,7 +81,7 @@ interface Coupling {
   pickTr: Val;
   placeId?: Val;
   placeTr: Val;
-  lu?: { a: Val; strictA: Val; c: Val; strictC: Val; diag: Val; bias: Val; logdet: Val };
+  lu?: { a: Val; strictA: Val; c: Val; strictC: Val; diag: Val; bias: Val; logdet: Val; eye: Val };
 }
 
 export class NsfGraph {
@@ -159,6 +159,7 @@ export class NsfGraph {
           c: b.add(strictC, b.mul(eye, diag)),
           diag,
           bias,
+          eye,
           logdet: b.reduceSum(b.log(diag), 0),
         };
       }
@@ -187,7 +188,7 @@ export class NsfGraph {
     const k = this.k;
     const one = b.scalar(1);
     const f32 = u.type === 'float32' ? 1 : 11;
-    const within = b.emit('LessOrEqual', [b.emit('Abs', [u], u.shape, u.type), b.scalar(this.bound)], u.shape, 'bool');
+    const within = b.emit('LessOrEqual', [b.emit('Abs', [u], u.shape, u.type), b.constant([this.bound], [1, 1])], u.shape, 'bool');
     const inside = b.emit('Cast', [within], u.shape, u.type, { to: { kind: 'int', value: f32 } });
     const uc = b.mul(u, inside);
     // Bin sizes in x and y: a softmax per group of K (shifted by the group's maximum), plus the minimum size.
@@ -264,13 +265,20 @@ export class NsfGraph {
     for (let t = this.layers.length - 1; t >= 0; t--) {
       const l = this.layers[t]!;
       if (l.lu) {
-        // Solve u·A·C = y − bias: first v·C = r (upper), then u·A = v (unit lower), by D sweeps each.
-        const r = b.sub(y, l.lu.bias);
-        let v = b.div(r, l.lu.diag);
-        for (let i = 1; i < d; i++) v = b.div(b.sub(r, b.matmul(v, l.lu.strictC)), l.lu.diag);
-        let u = v;
-        for (let i = 1; i < d; i++) u = b.sub(v, b.matmul(u, l.lu.strictA));
-        y = u;
+        // u = (y − bias)·C⁻¹·A⁻¹, with the d×d inverse formed once per run (independent of the batch) and
+        // applied as one product per row. C = (I + S_U·D⁻¹)·D and A = I + S_L with strictly triangular,
+        // hence nilpotent, N = S_U·D⁻¹ and S_L: (I + N)⁻¹ = Σ_{k<d} (−N)^k exactly (Horner: X ← I − N·X).
+        const { eye } = l.lu;
+        const neumann = (n: Val): Val => {
+          let x = eye;
+          for (let i = 1; i < d; i++) x = b.sub(eye, b.matmul(n, x));
+          return x;
+        };
+        const dinv = b.div(b.scalar(1), l.lu.diag);
+        const cInv = b.mul(neumann(b.mul(l.lu.strictC, dinv)), b.reshape(dinv, [d, 1], [d, 1]));
+        const m = b.matmul(cInv, neumann(l.lu.strictA));
+        const shift = b.reshape(b.matmul(b.reshape(l.lu.bias, [1, d], [1, d]), m), [d], [d]);
+        y = b.add(b.matmul(y, m), b.neg(shift)); // MatMul + Add: one Gemm after onnxruntime's fusion
       }
       y = this.coupling(l, y, ctx, true).out;
     }
