@@ -16,7 +16,7 @@ import { createEngine } from '../task/engine.js';
 import { sampleSeed } from '../task/seeds.js';
 import { RunDir } from '../store/run-dir.js';
 import { evaluateStudy } from './evaluate.js';
-import { splitStudyData } from './study-data.js';
+import { splitStudyData, studyShortfall } from './study-data.js';
 import { parseBudgets, parseFeatureSets } from './study-options.js';
 
 /**
@@ -27,6 +27,8 @@ import { parseBudgets, parseFeatureSets } from './study-options.js';
  *
  *   <study>/experiment.yaml   the experiment with simulations.count = max budget + test cases
  *   <study>/sims/             the run directory (θ, chunks, dataset.arrow)
+ *   <study>/reserve/          only when simulations diverged: a run of fresh prior draws (its own θ and
+ *                             noise seed) whose first usable rows take the diverged ones' places
  *   <study>/report/index.html the self-contained report; report/summary.json every number in it
  */
 export interface ValidateOptions {
@@ -92,6 +94,25 @@ async function predictiveSimulator(exp: Experiment, experimentFile: string, para
   };
 }
 
+/**
+ * Diverged simulations leave places empty in the training pool or the held-out set; a reserve run of
+ * fresh prior draws fills them. Its size is a function of the shortfall alone, so a rerun of the study
+ * finds the same reserve run (and resumes it) rather than a different experiment.
+ */
+async function simulateReserve(exp: Experiment, opts: ValidateOptions, study: string, shortfall: number, log: (line: string) => void): Promise<string> {
+  const count = 2 * shortfall + 8;
+  const seed = (exp.simulations.seed + 1_000_003) % 2 ** 32;
+  const reserveExperiment = join(study, 'reserve-experiment.yaml');
+  const base = studyExperiment(exp, opts.experiment, count);
+  writeFileAtomic(reserveExperiment, `# hpcinv validate: ${count} reserve simulations for ${shortfall} diverged\n${stringify({ ...base, simulations: { ...base.simulations, seed } })}`);
+  const root = join(study, 'reserve');
+  createRun(reserveExperiment, root);
+  log(`${shortfall} simulation(s) diverged: simulating ${count} reserve draws in ${root}`);
+  const sub = await submitRun(root, { backend: opts.backend, concurrency: opts.concurrency, chunkSize: opts.chunkSize, quiet: opts.quiet });
+  if (sub.exitCode !== 0 || sub.done !== sub.chunks) throw new HpcinvError(`the study's reserve simulations did not all finish: ${sub.summary}`, sub.exitCode || 1);
+  return gather(new RunDir(root)).path;
+}
+
 export async function runValidation(opts: ValidateOptions): Promise<ValidateResult> {
   const t0 = performance.now();
   const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
@@ -131,12 +152,15 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
   const tSim = performance.now();
   log(`gathered ${gathered.rows} simulations (${gathered.diverged} diverged) into ${gathered.path}`);
 
-  const data = splitStudyData(gathered.path, prior.names, pool, opts.test);
+  const shortfall = studyShortfall(gathered.path, prior.names, pool, opts.test);
+  const reservePath = shortfall > 0 ? await simulateReserve(exp, opts, study, shortfall, log) : undefined;
+  const data = splitStudyData(gathered.path, prior.names, pool, opts.test, reservePath);
   const facts: Record<string, string | number> = {
     experiment: resolve(opts.experiment),
     connectome: String(exp.connectome.source ?? exp.connectome.weights ?? ''),
     'training pool (usable / simulated)': `${data.trainTheta.length / prior.names.length} / ${pool}`,
     'diverged simulations left out': data.droppedTrain + data.droppedTest,
+    'reserve simulations in their places': data.reserveUsed,
     backend: sub.backend,
     'simulation wall time (s)': Number(((tSim - t0) / 1000).toFixed(1)),
     seed: opts.seed,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { writeArrow } from '../../src/store/arrow.js';
 import { parseBudgets, parseFeatureSets } from '../../src/validate/study-options.js';
-import { splitStudyData } from '../../src/validate/study-data.js';
+import { splitStudyData, studyShortfall } from '../../src/validate/study-data.js';
 import { rerenderReport } from '../../src/validate/rerender.js';
 
 describe('study options', () => {
@@ -45,6 +45,29 @@ describe('study data split and report re-rendering', () => {
     expect(d.droppedTest).toBe(1);
     expect(() => splitStudyData(path, ['coupling.a'], 4, 3)).toThrow(/only 2 of the held-out simulations ended ok.*fix/);
     expect(() => splitStudyData(path, ['model.eta'], 4, 2)).toThrow(/lacks θ column/);
+  });
+
+  test('reserve draws fill the places of diverged simulations, training pool first, in sample order', () => {
+    const path = join(dir, 'main.arrow');
+    const reserve = join(dir, 'reserve.arrow');
+    const write = (file: string, samples: number[], diverged: number[], offset: number) => {
+      const sample = Int32Array.from(samples);
+      const bad = (s: number) => diverged.includes(s);
+      writeArrow(file, {
+        names: ['sample', 'coupling.a', 'fc_sum', 'status'],
+        columns: [sample, Float64Array.from(sample, (s) => offset + s), Float64Array.from(sample, (s) => (bad(s) ? NaN : offset + 100 + s)), Array.from(sample, (s) => (bad(s) ? 'diverged' : 'ok'))],
+      });
+    };
+    write(path, [0, 1, 2, 3, 4, 5], [1, 4], 0); // pool 0–3 (1 diverged), held out 4–5 (4 diverged)
+    write(reserve, [2, 0, 1, 3], [0], 10); // reserve sample 0 diverged too
+    expect(studyShortfall(path, ['coupling.a'], 4, 2)).toBe(2);
+    const d = splitStudyData(path, ['coupling.a'], 4, 2, reserve);
+    expect(Array.from(d.trainTheta)).toEqual([0, 2, 3, 11]);
+    expect(Array.from(d.trainX)).toEqual([100, 102, 103, 111]);
+    expect(Array.from(d.testTheta)).toEqual([5, 12]);
+    expect(d.reserveUsed).toBe(2);
+    expect(studyShortfall(path, ['coupling.a'], 1, 3)).toBe(0);
+    expect(splitStudyData(path, ['coupling.a'], 1, 3, reserve).reserveUsed).toBe(0);
   });
 
   test('report re-rendering refuses files that are not a study summary', async () => {
