@@ -149,11 +149,11 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
     throw new HpcinvError(`the study's simulations did not all finish: ${sub.summary}`, sub.exitCode || 1);
   }
   const gathered = gather(new RunDir(sims));
-  const tSim = performance.now();
   log(`gathered ${gathered.rows} simulations (${gathered.diverged} diverged) into ${gathered.path}`);
-
   const shortfall = studyShortfall(gathered.path, prior.names, pool, opts.test);
   const reservePath = shortfall > 0 ? await simulateReserve(exp, opts, study, shortfall, log) : undefined;
+  const tSim = performance.now();
+
   const data = splitStudyData(gathered.path, prior.names, pool, opts.test, reservePath);
   const facts: Record<string, string | number> = {
     experiment: resolve(opts.experiment),
