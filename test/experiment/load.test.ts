@@ -1,24 +1,15 @@
 import { readFileSync, writeFileSync, mkdirSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseExperiment, loadExperimentFile } from '../../src/experiment/load.js';
+import { loadExperimentFile } from '../../src/experiment/load.js';
 import { createRun } from '../../src/experiment/create-run.js';
 import { starterPath } from '../../src/experiment/starter.js';
-import { InputError } from '../../src/errors.js';
 import { RunDir } from '../../src/store/run-dir.js';
 import { readArrow, column } from '../../src/store/arrow.js';
 import { priorFromSpec } from '../../src/prior/index.js';
 import { packageRoot } from '../../src/version.js';
 import { smallExperiment, tempDir } from '../jobs/sweep-helpers.js';
+import { problems } from './problems.js';
 
-function problems(text: string): string {
-  try {
-    parseExperiment(text, 'exp.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return (err as Error).message;
-  }
-  throw new Error('expected the experiment to be refused');
-}
 
 const starter = readFileSync(starterPath(), 'utf8');
 
