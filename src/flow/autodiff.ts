@@ -83,6 +83,13 @@ function vjp(b: GraphBuilder, e: TapeEntry, g: Val): (Val | undefined)[] {
       return [b.emit('Reshape', [g, shapeOf(b, x)], x.shape, g.type)];
     case 'Split':
       throw new Error('Split has several outputs: its gradient is assembled in gradients()');
+    case 'Concat': {
+      const ax = e.axis!;
+      const parts = e.inputs.map((p) => ({ name: b.fresh('dpart'), shape: p.shape, type: g.type }) as Val);
+      const widths = e.inputs.map((p) => p.shape[ax] as number);
+      b.nodes.push({ op: 'Split', inputs: [g.name, b.int64(widths).name], outputs: parts.map((p) => p.name), attrs: { axis: { kind: 'int', value: ax } } });
+      return parts;
+    }
     case 'ReduceSum':
     case 'ReduceMean': {
       const ax = e.axis!;

@@ -34,7 +34,8 @@ export type DiffOp =
   | 'Reshape'
   | 'ReduceSum'
   | 'ReduceMean'
-  | 'Split';
+  | 'Split'
+  | 'Concat';
 
 export interface TapeEntry {
   op: DiffOp;
@@ -277,13 +278,26 @@ export class GraphBuilder {
   columns(x: Val): Val[] {
     const m = x.shape[1];
     if (x.shape.length !== 2 || typeof m !== 'number') throw new Error(`columns needs [N, M] with a fixed M, got [${x.shape}]`);
-    const outs: Val[] = Array.from({ length: m }, () => ({ name: this.fresh('col'), shape: [x.shape[0]!, 1], type: x.type }));
-    this.nodes.push({ op: 'Split', inputs: [x.name, this.int64(new Array<number>(m).fill(1)).name], outputs: outs.map((o) => o.name), attrs: { axis: { kind: 'int', value: 1 } } });
+    return this.split(x, new Array<number>(m).fill(1));
+  }
+
+  /** Splits [N, M] along its columns into blocks of the given widths: one Split node (gradient: one Concat). */
+  split(x: Val, widths: number[]): Val[] {
+    if (x.shape.length !== 2 || widths.reduce((a, c) => a + c, 0) !== x.shape[1]) throw new Error(`cannot split [${x.shape}] into widths ${widths}`);
+    const outs: Val[] = widths.map((w) => ({ name: this.fresh('col'), shape: [x.shape[0]!, w], type: x.type }));
+    this.nodes.push({ op: 'Split', inputs: [x.name, this.int64(widths).name], outputs: outs.map((o) => o.name), attrs: { axis: { kind: 'int', value: 1 } } });
     if (this.recording && this.needsGrad.has(x.name)) {
       for (const o of outs) this.needsGrad.add(o.name);
       this.tape.push({ op: 'Split', inputs: [x], output: outs[0]!, outputs: outs, axis: 1 });
     }
     return outs;
+  }
+
+  /** Concatenates tensors of equal rank along `axis` (gradient: one Split). */
+  concat(parts: Val[], axis: number): Val {
+    const shape = parts[0]!.shape.map((d, i) => (i === axis ? parts.reduce((s, p) => s + (p.shape[i] as number), 0) : d));
+    const out = this.emit('Concat', parts, shape, parts[0]!.type, { axis: { kind: 'int', value: axis } });
+    return this.record('Concat', parts, out, { axis });
   }
 
   /** A 0/1 float mask from a comparison (not differentiated). */

@@ -86,6 +86,9 @@ interface Coupling {
 
 export class NsfGraph {
   private readonly layers: Coupling[] = [];
+  /** All transforms' context weights side by side: [context terms of each transform | every gate]. */
+  private readonly ctxW: Val;
+  private readonly ctxB: Val;
   private readonly k: number;
   private readonly bound: number;
   private readonly consts: { logits: Val; groupSum: Val; derivs: Val; derivEnds: Val; sixfold: Val; sixfoldBias: Val; derivSix: Val; tile: Val; pickSum: Val; next: Val };
@@ -165,18 +168,36 @@ export class NsfGraph {
       }
       this.layers.push(layer);
     }
+    // The context enters every transform (first layer) and every residual block (gate) through a product
+    // with K = context width (2 for two_moons); onnxruntime runs such thin Gemms slowly, so all of them are
+    // one product, split afterwards.
+    const gates = this.layers.flatMap((l) => l.blocks);
+    this.ctxW = b.concat([...this.layers.map((l) => l.wctx), ...gates.map((r) => r.wg)], 1);
+    this.ctxB = b.concat([...this.layers.map((l) => l.bin), ...gates.map((r) => r.bg)], 0);
+  }
+
+  /** Per transform: the context's contribution to the first layer, and each block's gate σ(ctx·Wg + bg). */
+  private contextTerms(ctx: Val): { first: Val; gates: Val[] }[] {
+    const b = this.b;
+    const h = this.cfg.hidden;
+    const T = this.layers.length;
+    const nGates = T * this.cfg.blocks;
+    const pre = b.add(b.matmul(ctx, this.ctxW), this.ctxB);
+    const parts = b.split(pre, [...new Array<number>(T).fill(h), ...(nGates > 0 ? [nGates * h] : [])]);
+    const gates = nGates > 0 ? b.split(b.sigmoid(parts[T]!), new Array<number>(nGates).fill(h)) : [];
+    return this.layers.map((_, t) => ({ first: parts[t]!, gates: gates.slice(t * this.cfg.blocks, (t + 1) * this.cfg.blocks) }));
   }
 
   /** Conditioner: residual net on (identity features, context) → one row of spline logits per transformed feature. */
-  private conditioner(l: Coupling, u: Val, ctx: Val): Val {
+  private conditioner(l: Coupling, u: Val, ctx: { first: Val; gates: Val[] }): Val {
     const b = this.b;
-    let h = b.add(b.matmul(ctx, l.wctx), l.bin);
+    let h = ctx.first;
     if (l.winFull) h = b.add(h, b.matmul(u, l.winFull));
-    for (const r of l.blocks) {
+    l.blocks.forEach((r, i) => {
       let t = b.add(b.matmul(b.relu(h), r.w1), r.b1);
       t = b.add(b.matmul(b.relu(t), r.w2), r.b2);
-      h = b.add(h, b.mul(t, b.sigmoid(b.add(b.matmul(ctx, r.wg), r.bg))));
-    }
+      h = b.add(h, b.mul(t, ctx.gates[i]!));
+    });
     const m = 3 * this.k - 1;
     return b.reshape(b.add(b.matmul(h, l.ws), l.bs), [-1, m], ['BF', m]);
   }
@@ -230,7 +251,7 @@ export class NsfGraph {
     return { out: b.add(b.mul(out, inside), b.mul(u, b.sub(one, inside))), logdet };
   }
 
-  private coupling(l: Coupling, u: Val, ctx: Val, inverse: boolean): { out: Val; logdet: Val } {
+  private coupling(l: Coupling, u: Val, ctx: { first: Val; gates: Val[] }, inverse: boolean): { out: Val; logdet: Val } {
     const b = this.b;
     const f = l.transformed.length;
     const raw = this.conditioner(l, u, ctx);
@@ -246,8 +267,9 @@ export class NsfGraph {
     const b = this.b;
     let u = theta;
     let logdet: Val | undefined;
-    for (const l of this.layers) {
-      const c = this.coupling(l, u, ctx, false);
+    const terms = this.contextTerms(ctx);
+    for (const [t, l] of this.layers.entries()) {
+      const c = this.coupling(l, u, terms[t]!, false);
       u = c.out;
       logdet = logdet ? b.add(logdet, c.logdet) : c.logdet;
       if (l.lu) {
@@ -262,6 +284,7 @@ export class NsfGraph {
     const b = this.b;
     const d = this.cfg.thetaDim;
     let y = z;
+    const terms = this.contextTerms(ctx);
     for (let t = this.layers.length - 1; t >= 0; t--) {
       const l = this.layers[t]!;
       if (l.lu) {
@@ -280,7 +303,7 @@ export class NsfGraph {
         const shift = b.reshape(b.matmul(b.reshape(l.lu.bias, [1, d], [1, d]), m), [d], [d]);
         y = b.add(b.matmul(y, m), b.neg(shift)); // MatMul + Add: one Gemm after onnxruntime's fusion
       }
-      y = this.coupling(l, y, ctx, true).out;
+      y = this.coupling(l, y, terms[t]!, true).out;
     }
     return y;
   }

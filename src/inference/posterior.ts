@@ -36,6 +36,12 @@ export interface SampleResult {
 }
 
 const BATCH = 10_000;
+/**
+ * Rows per run of an ONNX model: the flows' activations for 2,000 rows stay in the CPU caches (the NSF's
+ * context terms are 750 floats a row); 10,000-row runs measured 5–10% more CPU time. Draws come from the
+ * same random stream whatever the chunking, so samples do not depend on it.
+ */
+const RUN_ROWS = 2_000;
 
 export class Posterior {
   private readonly acceptance = new Map<string, number>();
@@ -80,8 +86,8 @@ export class Posterior {
     this.checkX(x);
     const d = this.thetaDim;
     const out = new Float64Array(n * d);
-    for (let s = 0; s < n; s += BATCH) {
-      const b = Math.min(BATCH, n - s);
+    for (let s = 0; s < n; s += RUN_ROWS) {
+      const b = Math.min(RUN_ROWS, n - s);
       const eps = new Float32Array(b * d);
       for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
       const r = await this.exe.sample.run({ x: { dims: [b, this.xDim], data: this.tile(x, b) }, eps: { dims: [b, d], data: eps } });
@@ -147,8 +153,8 @@ export class Posterior {
     const n = this.checkTheta(theta);
     const d = this.thetaDim;
     const out = new Float64Array(n);
-    for (let s = 0; s < n; s += BATCH) {
-      const b = Math.min(BATCH, n - s);
+    for (let s = 0; s < n; s += RUN_ROWS) {
+      const b = Math.min(RUN_ROWS, n - s);
       const r = await this.exe.logProb.run({ theta: { dims: [b, d], data: Float32Array.from(theta.subarray(s * d, (s + b) * d)) }, x: { dims: [b, this.xDim], data: this.tile(x, b) } });
       out.set(r.log_prob!, s);
     }
