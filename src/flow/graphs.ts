@@ -39,12 +39,15 @@ interface FlowNet {
   inverse(z: Val, ctx: Val): Val;
 }
 
-/** Builds the conditioning path (optional embedding MLP) and the flow from unpacked parameters. */
-function assemble(b: GraphBuilder, cfg: FlowConfig, params: Val[]): { context: (x: Val) => Val; net: FlowNet } {
+/**
+ * Builds the conditioning path (optional embedding MLP) and the flow from unpacked parameters. `training`:
+ * the graph runs minibatches (layout choices tuned for 200 rows rather than thousands).
+ */
+function assemble(b: GraphBuilder, cfg: FlowConfig, params: Val[], training = false): { context: (x: Val) => Val; net: FlowNet } {
   const nEmb = embeddingLayout(cfg).length;
   const emb = params.slice(0, nEmb);
   const flowParams = params.slice(nEmb);
-  const net: FlowNet = cfg.kind === 'maf' ? new MafGraph(b, cfg, flowParams) : new NsfGraph(b, cfg, flowParams);
+  const net: FlowNet = cfg.kind === 'maf' ? new MafGraph(b, cfg, flowParams) : new NsfGraph(b, cfg, flowParams, training);
   const context = (x: Val): Val => {
     let h = x;
     for (let l = 0; l < emb.length; l += 2) {
@@ -57,8 +60,8 @@ function assemble(b: GraphBuilder, cfg: FlowConfig, params: Val[]): { context: (
 }
 
 /** log q(θ_z | x_z) per row, in z-scored units: standard-normal base plus the flow's log|det|. */
-function logProbZ(b: GraphBuilder, cfg: FlowConfig, params: Val[], thetaZ: Val, xZ: Val): Val {
-  const { context, net } = assemble(b, cfg, params);
+function logProbZ(b: GraphBuilder, cfg: FlowConfig, params: Val[], thetaZ: Val, xZ: Val, training = false): Val {
+  const { context, net } = assemble(b, cfg, params, training);
   const { z, logdet } = net.forward(thetaZ, context(xZ));
   const sq = b.reduceSum(b.mul(z, z), 1);
   const base = b.sub(b.mul(sq, b.scalar(-0.5)), b.scalar(0.5 * cfg.thetaDim * Math.log(2 * Math.PI)));
@@ -79,7 +82,7 @@ export function lossGradGraph(cfg: FlowConfig, float: 'float32' | 'float64'): Gr
   const { leaves } = trainingInputs(b, cfg, layout, true);
   const theta = b.input('theta', ['B', cfg.thetaDim]);
   const x = b.input('x', ['B', cfg.xDim]);
-  const loss = b.neg(b.reduceMean(logProbZ(b, cfg, leaves, theta, x), 0));
+  const loss = b.neg(b.reduceMean(logProbZ(b, cfg, leaves, theta, x, true), 0));
   b.output(loss, 'loss');
   b.output(b.pack(gradients(b, loss, leaves)), 'grad');
   return b.toSpec('flow_loss_grad');
@@ -106,7 +109,7 @@ export function trainStepGraph(cfg: FlowConfig, adam: AdamSettings = ADAM_DEFAUL
   const lr = b.input('lr', []);
   const theta = b.input('theta', ['B', cfg.thetaDim]);
   const x = b.input('x', ['B', cfg.xDim]);
-  const loss = b.neg(b.reduceMean(logProbZ(b, cfg, leaves, theta, x), 0));
+  const loss = b.neg(b.reduceMean(logProbZ(b, cfg, leaves, theta, x, true), 0));
   const out = b.untaped(() => {
     let g = b.pack(gradients(b, loss, leaves));
     const norm = b.sqrt(b.reduceSum(b.mul(g, g), 0));

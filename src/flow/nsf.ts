@@ -87,8 +87,7 @@ interface Coupling {
 export class NsfGraph {
   private readonly layers: Coupling[] = [];
   /** All transforms' context weights side by side: [context terms of each transform | every gate]. */
-  private readonly ctxW: Val;
-  private readonly ctxB: Val;
+  private joint?: { w: Val; b: Val };
   private readonly k: number;
   private readonly bound: number;
   private readonly consts: { logits: Val; groupSum: Val; derivs: Val; derivEnds: Val; sixfold: Val; sixfoldBias: Val; derivSix: Val; tile: Val; pickSum: Val; next: Val };
@@ -97,6 +96,12 @@ export class NsfGraph {
     private readonly b: GraphBuilder,
     private readonly cfg: FlowConfig,
     params: Val[],
+    /**
+     * One product for all context terms (the training graphs, 200 rows). The bundled models run thousands
+     * of rows, where the joint [rows, T·(1 + blocks)·hidden] tensor no longer fits the caches and the
+     * separate products were measured faster.
+     */
+    private readonly jointContext = false,
   ) {
     const d = cfg.thetaDim;
     const k = (this.k = cfg.bins ?? 10);
@@ -168,21 +173,26 @@ export class NsfGraph {
       }
       this.layers.push(layer);
     }
-    // The context enters every transform (first layer) and every residual block (gate) through a product
-    // with K = context width (2 for two_moons); onnxruntime runs such thin Gemms slowly, so all of them are
-    // one product, split afterwards.
-    const gates = this.layers.flatMap((l) => l.blocks);
-    this.ctxW = b.concat([...this.layers.map((l) => l.wctx), ...gates.map((r) => r.wg)], 1);
-    this.ctxB = b.concat([...this.layers.map((l) => l.bin), ...gates.map((r) => r.bg)], 0);
   }
 
   /** Per transform: the context's contribution to the first layer, and each block's gate σ(ctx·Wg + bg). */
   private contextTerms(ctx: Val): { first: Val; gates: Val[] }[] {
     const b = this.b;
+    if (!this.jointContext) {
+      return this.layers.map((l) => ({ first: b.add(b.matmul(ctx, l.wctx), l.bin), gates: l.blocks.map((r) => b.sigmoid(b.add(b.matmul(ctx, r.wg), r.bg))) }));
+    }
+    // The context enters every transform (first layer) and every residual block (gate) through a product
+    // with K = context width (2 for two_moons); onnxruntime runs such thin Gemms slowly, so all of them are
+    // one product, split afterwards.
+    const blocks = this.layers.flatMap((l) => l.blocks);
+    this.joint ??= {
+      w: b.concat([...this.layers.map((l) => l.wctx), ...blocks.map((r) => r.wg)], 1),
+      b: b.concat([...this.layers.map((l) => l.bin), ...blocks.map((r) => r.bg)], 0),
+    };
     const h = this.cfg.hidden;
     const T = this.layers.length;
     const nGates = T * this.cfg.blocks;
-    const pre = b.add(b.matmul(ctx, this.ctxW), this.ctxB);
+    const pre = b.add(b.matmul(ctx, this.joint.w), this.joint.b);
     const parts = b.split(pre, [...new Array<number>(T).fill(h), ...(nGates > 0 ? [nGates * h] : [])]);
     const gates = nGates > 0 ? b.split(b.sigmoid(parts[T]!), new Array<number>(nGates).fill(h)) : [];
     return this.layers.map((_, t) => ({ first: parts[t]!, gates: gates.slice(t * this.cfg.blocks, (t + 1) * this.cfg.blocks) }));
