@@ -141,6 +141,9 @@ describe('markers and inline commands point at things that exist', () => {
       const words = r.b.split(/\s+/);
       const npmRun = /^npm run ([\w:-]+)/.exec(r.b);
       if (npmRun && !scripts.includes(npmRun[1])) problems.push(`${r.page}:${r.line}: npm script ${npmRun[1]} does not exist`);
+      // `npm run bench [--] NAME` and `node scripts/bench.js NAME` run scripts/bench/NAME.js.
+      const bench = /(?:npm run bench(?: --)?|node scripts\/bench\.js) ([a-z][\w-]*)/.exec(r.b);
+      if (bench && !existsSync(join(root, 'scripts', 'bench', `${bench[1]}.js`))) problems.push(`${r.page}:${r.line}: no benchmark scripts/bench/${bench[1]}.js`);
       for (const w of words) {
         if (/^(scripts|containers|templates|test|slurm)\/[\w./-]+$/.test(w) && !existsSync(join(root, w))) problems.push(`${r.page}:${r.line}: ${w} does not exist`);
       }
