@@ -6,8 +6,9 @@
 #   bash scripts/check-docs.sh --worktree [PAGE.md ...]  # check the working tree instead of the last commit
 #
 # Every ```sh / ```bash block of a page runs with `bash -euo pipefail`, in page order, in that page's own
-# fresh copy of the checkout (under a temp dir, with its own HOME), so blocks see the files earlier blocks
-# of the same page made and nothing touches this checkout. `hpcinv` is `node <copy>/dist/cli/main.js`
+# fresh copy of the last commit (under a temp dir, with its own HOME; dependencies installed once with
+# `npm ci` and hard-linked into each copy), so blocks see the files earlier blocks of the same page made
+# and nothing touches this checkout. `hpcinv` is `node <copy>/dist/cli/main.js`
 # (what `npm link` gives a reader). Blocks that are not commands carry a non-shell tag (```yaml, ```text).
 #
 # Markers — HTML comments on the lines before a block (docs/README.md explains them):
@@ -24,7 +25,6 @@
 # through the real yargs parser; that test also checks every marker. The full run starts with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 
 list_only=0; worktree=0
 while [ $# -gt 0 ]; do
