@@ -31,6 +31,8 @@ export interface EmpiricalInference {
   samples: number;
   observation: EmpiricalObservation;
   subjects: SubjectResult[];
+  /** Of posterior_samples_observed.arrow, which `hpcinv infer --observed` also writes by default. */
+  samplesSha256: string;
 }
 
 export const subjectSamplesPath = (run: RunDir) => join(run.root, 'posterior_samples_observed.arrow');
@@ -88,6 +90,7 @@ export async function inferForSubjects(run: RunDir, model: string, observation: 
   if (
     stored?.kind === 'files' &&
     existsSync(subjectSamplesPath(run)) &&
+    stored.samplesSha256 === sha256(subjectSamplesPath(run)) &&
     stored.modelTime === modelTime(model) &&
     stored.samples === n &&
     JSON.stringify(stored.observation) === JSON.stringify(observation)
@@ -100,7 +103,7 @@ export async function inferForSubjects(run: RunDir, model: string, observation: 
     const subjects = observation.subjects.map(({ sha256: _hash, ...s }) => s);
     const { results, samples } = await sampleSubjects(posterior, file, subjects, n, observation.seed);
     writeSubjectSamples(subjectSamplesPath(run), results.map((r) => r.subject), file.thetaNames, samples, n);
-    const record: EmpiricalInference = { kind: 'files', modelTime: modelTime(model), samples: n, observation, subjects: results };
+    const record: EmpiricalInference = { kind: 'files', modelTime: modelTime(model), samples: n, observation, subjects: results, samplesSha256: sha256(subjectSamplesPath(run)) };
     writeFileAtomic(inferencePath(run), JSON.stringify(record, null, 1) + '\n');
     return { record, samples, reused: false };
   } finally {

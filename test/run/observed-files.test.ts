@@ -96,6 +96,13 @@ test('observation.files: one posterior per subject, resumable; a changed file re
   expect(again.stdout).toMatch(/no coverage check/);
   expect(again.stdout).toMatch(/^ {2}sub-01 {2}coupling\.a: mean .* sd .* 95% \[.*\]$/m);
 
+  // `hpcinv infer --observed` writes the same samples file by default: the run notices and samples again.
+  expect(hpcinv('infer', run, '--observed', join(dir, 'data', 'sub-01.csv'), '--samples', '50').status).toBe(0);
+  const resampled = JSON.parse(hpcinv(...args).stdout);
+  expect(resampled.stages).toMatchObject({ train: 'skipped', observe: 'skipped', infer: 'done', report: 'done' });
+  expect(resampled.subjects).toEqual(out.subjects); // same seeds, same model: the same posteriors
+  expect((column(readArrow(out.samplesFile), 'subject') as string[]).length).toBe(600);
+
   // A subject's file changes: its features and the posteriors are redone, the sweep and model are not.
   writeArrow(join(dir, 'data', 'sub-02.arrow'), { names: rNames, columns: sub1.map((r) => Float64Array.from(r)) });
   const changed = JSON.parse(hpcinv(...args).stdout);
