@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --list) list_only=1; shift ;;
     --worktree) worktree=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
   esac
 done
