@@ -66,7 +66,13 @@ withSlurm('SlurmBackend hooks', () => {
     expect(err).toBeInstanceOf(BackendError);
     expect((err as Error).message).toMatch(/Invalid account.*fix:/);
     const names = execFileSync('ls', [join(run, 'backend', 'slurm')], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.sh')).map((f) => f.slice(0, -3));
-    const states = names.flatMap((n) => execFileSync('squeue', ['-h', '--states=all', `--name=${n}`, '-o', '%T'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    const query = () => names.flatMap((n) => execFileSync('squeue', ['-h', '--states=all', `--name=${n}`, '-o', '%T'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    // An element that had started is COMPLETING for a moment after scancel before it shows CANCELLED.
+    let states = query();
+    for (let waited = 0; states.includes('COMPLETING') && waited < 30_000; waited += 500) {
+      await new Promise((r) => setTimeout(r, 500));
+      states = query();
+    }
     expect(states.length).toBeGreaterThan(0);
     expect(new Set(states)).toEqual(new Set(['CANCELLED']));
     await b.close();
