@@ -199,13 +199,7 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
       const axis = ins[3] ? ((ints(ins[3])[0]! % a.dims.length) + a.dims.length) % a.dims.length : 0;
       const along = a.dims[axis]!;
       const start = Math.min(ints(b)[0]!, along);
-      const end = Math.min(ints(ins[2]!)[0]!, along);
-      const outer = size(a.dims.slice(0, axis));
-      const inner = size(a.dims.slice(axis + 1));
-      const n = end - start;
-      const out = new Float64Array(outer * n * inner);
-      for (let r = 0; r < outer; r++) out.set(a.data.subarray((r * along + start) * inner, (r * along + end) * inner), r * n * inner);
-      return { dims: a.dims.map((d, i) => (i === axis ? n : d)), data: out, kind: a.kind };
+      return take(a, axis, start, Math.min(ints(ins[2]!)[0]!, along) - start);
     }
     case 'Concat': {
       const axis = (attr('axis') ?? 0) < 0 ? attr('axis')! + a.dims.length : attr('axis') ?? 0;
@@ -228,19 +222,24 @@ function run(node: NodeSpec, ins: JsTensor[]): JsTensor {
   }
 }
 
-/** Split along one axis into the given sizes. */
-function split(a: JsTensor, sizes: JsTensor, axisAttr: number): JsTensor[] {
-  const axis = axisAttr < 0 ? axisAttr + a.dims.length : axisAttr;
+/** The `n` entries from `start` along `axis` (a copy). */
+function take(a: JsTensor, axis: number, start: number, n: number): JsTensor {
   const outer = size(a.dims.slice(0, axis));
   const inner = size(a.dims.slice(axis + 1));
   const along = a.dims[axis]!;
+  const out = new Float64Array(outer * n * inner);
+  for (let r = 0; r < outer; r++) out.set(a.data.subarray((r * along + start) * inner, (r * along + start + n) * inner), r * n * inner);
+  return { dims: a.dims.map((d, i) => (i === axis ? n : d)), data: out, kind: a.kind };
+}
+
+/** Split along one axis into the given sizes. */
+function split(a: JsTensor, sizes: JsTensor, axisAttr: number): JsTensor[] {
+  const axis = axisAttr < 0 ? axisAttr + a.dims.length : axisAttr;
   let offset = 0;
   return ints(sizes).map((n) => {
-    const dims = a.dims.map((d, i) => (i === axis ? n : d));
-    const out = new Float64Array(outer * n * inner);
-    for (let r = 0; r < outer; r++) out.set(a.data.subarray((r * along + offset) * inner, (r * along + offset + n) * inner), r * n * inner);
+    const part = take(a, axis, offset, n);
     offset += n;
-    return { dims, data: out, kind: a.kind };
+    return part;
   });
 }
 
