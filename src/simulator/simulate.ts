@@ -100,12 +100,17 @@ export function simulateBatch(setup: SimulationSetup, params: readonly Parameter
   const couplesV = params.some((p) => anyNonZero(p.model.cv, setup.graph.n));
   const budget = 256 * 2 ** 20;
   const byMemory = Math.max(1, Math.floor(budget / historyBytesPerSimulation(setup, couplesV)));
-  const kernel = opts.kernel ?? 'auto';
-  const wasm = kernel === 'wasm' || (kernel === 'auto' && !couplesV && wasmKernelAvailable());
+  const wasm = usesWasm(opts, couplesV);
   const size = Math.max(1, Math.min(opts.maxBatch ?? (wasm ? 1 : 8), byMemory));
   const out: SimulationResult[] = [];
   for (let s = 0; s < params.length; s += size) out.push(...runBatch(setup, params.slice(s, s + size), seeds.slice(s, s + size), opts));
   return out;
+}
+
+/** Whether a batch runs in the wasm kernel: asked for, or 'auto' where available and nothing couples through V. */
+function usesWasm(opts: BatchOptions, couplesV: boolean): boolean {
+  const kernel = opts.kernel ?? 'auto';
+  return kernel === 'wasm' || (kernel === 'auto' && !couplesV && wasmKernelAvailable());
 }
 
 function anyNonZero(v: NodeValue, n: number): boolean {
@@ -122,8 +127,7 @@ function runBatch(setup: SimulationSetup, params: readonly ParameterSet[], seeds
   if (kernel === 'wasm' && useV) throw new RangeError('the wasm kernel couples through r only, but some cv ≠ 0 — fix: use kernel "auto" or "js"');
   const monitors = makeMonitors(spec, B, n, nSteps, opts.keep);
   const averagePeriods = monitors.flatMap((m) => (m instanceof TemporalAverageMonitor ? [m.istep] : []));
-  const useWasm = kernel === 'wasm' || (kernel === 'auto' && !useV && wasmKernelAvailable());
-  const wasm = useWasm ? createWasmKernel(stateBytes(graph, B, ring) + wasmRunBytes(n, B, blockSteps, averagePeriods)) : undefined;
+  const wasm = usesWasm(opts, useV) ? createWasmKernel(stateBytes(graph, B, ring) + wasmRunBytes(n, B, blockSteps, averagePeriods)) : undefined;
   const s = allocate(setup, B, useV, wasm ?? plainArrays, wasm !== undefined);
   params.forEach((p, q) => setParameters(s, q, p, spec.dt));
   const rngs = seeds.map((seed) => createRandom(spec.rng, seed));
@@ -183,7 +187,9 @@ function stateBytes(graph: CouplingGraph, B: number, ring: number): number {
   return 8 * f64 + 4 * i32 + 16 * 40;
 }
 
+/** `g` in `mem` (ordinary arrays need no copy). */
 function copyGraph(g: CouplingGraph, mem: ArraySource): CouplingGraph {
+  if (mem === plainArrays) return g;
   const i32 = (a: Int32Array) => { const out = mem.i32(a.length); out.set(a); return out; };
   const weight = mem.f64(g.weight.length);
   weight.set(g.weight);
