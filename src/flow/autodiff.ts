@@ -87,7 +87,7 @@ function vjp(b: GraphBuilder, e: TapeEntry, g: Val): (Val | undefined)[] {
       const ax = e.axis!;
       const parts = e.inputs.map((p) => ({ name: b.fresh('dpart'), shape: p.shape, type: g.type }) as Val);
       const widths = e.inputs.map((p) => p.shape[ax] as number);
-      b.nodes.push({ op: 'Split', inputs: [g.name, b.int64(widths).name], outputs: parts.map((p) => p.name), attrs: { axis: { kind: 'int', value: ax } } });
+      b.splitNode(g.name, widths, ax, parts.map((p) => p.name));
       return parts;
     }
     case 'ReduceSum':

@@ -285,12 +285,17 @@ export class GraphBuilder {
   split(x: Val, widths: number[]): Val[] {
     if (x.shape.length !== 2 || widths.reduce((a, c) => a + c, 0) !== x.shape[1]) throw new Error(`cannot split [${x.shape}] into widths ${widths}`);
     const outs: Val[] = widths.map((w) => ({ name: this.fresh('col'), shape: [x.shape[0]!, w], type: x.type }));
-    this.nodes.push({ op: 'Split', inputs: [x.name, this.int64(widths).name], outputs: outs.map((o) => o.name), attrs: { axis: { kind: 'int', value: 1 } } });
+    this.splitNode(x.name, widths, 1, outs.map((o) => o.name));
     if (this.recording && this.needsGrad.has(x.name)) {
       for (const o of outs) this.needsGrad.add(o.name);
       this.tape.push({ op: 'Split', inputs: [x], output: outs[0]!, outputs: outs, axis: 1 });
     }
     return outs;
+  }
+
+  /** Emits one untaped Split node of value `input` into `sizes` along `axis`, with the given output names. */
+  splitNode(input: string, sizes: number[], axis: number, outputs: string[]): void {
+    this.nodes.push({ op: 'Split', inputs: [input, this.int64(sizes).name], outputs, attrs: { axis: { kind: 'int', value: axis } } });
   }
 
   /** Concatenates tensors of equal rank along `axis` (gradient: one Split). */
@@ -324,7 +329,7 @@ export class GraphBuilder {
     const sizes = shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
     const names = shapes.map(() => this.fresh('part'));
     if (shapes.length === 1) this.nodes.push({ op: 'Identity', inputs: [flat.name], outputs: names, attrs: {} });
-    else this.nodes.push({ op: 'Split', inputs: [flat.name, this.int64(sizes).name], outputs: names, attrs: { axis: { kind: 'int', value: 0 } } });
+    else this.splitNode(flat.name, sizes, 0, names);
     return shapes.map((shape, i) => {
       const part: Val = { name: names[i]!, shape: [sizes[i]!], type: flat.type };
       const t = shape.length === 1 ? part : this.emit('Reshape', [part, this.int64(shape)], shape, flat.type);
