@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../../dist/', import.meta.url);
 const { loadConnectome, nonZeroCount, integerDelays } = await import(new URL('connectome/index.js', dist));
-const { prepareSimulation, simulateBatch, defaultParameterSet } = await import(new URL('simulator/index.js', dist));
+const { prepareSimulation, simulateBatch, defaultParameterSet, historyBytesPerSimulation } = await import(new URL('simulator/index.js', dist));
 const { blockSteps } = await import(new URL('simulator/simulate.js', dist));
 const { filterCouplingGraph } = await import(new URL('simulator/graph.js', dist));
 const { createWasmKernel } = await import(new URL('simulator/wasm-kernel.js', dist));
@@ -243,8 +243,7 @@ function kernelAgreement() {
 
 /** Bytes of one simulation's r history in the standard case (76 nodes × ring slots × 8). */
 function historyBytes() {
-  const setup = prepareSimulation(spec(loadConnectome('tvb:76'), 3, 1));
-  return setup.graph.n * setup.ring * 8;
+  return historyBytesPerSimulation(prepareSimulation(spec(loadConnectome('tvb:76'), 3, 1)), false);
 }
 
 if (process.argv[2] === '--case') {
