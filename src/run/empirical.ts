@@ -7,7 +7,6 @@
  * checked for coverage. Each step is skipped when its record matches the files (by content), the model,
  * the sample count and the seed.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../experiment/schema.js';
@@ -15,6 +14,7 @@ import { loadPosterior, POSTERIOR_JSON } from '../inference/model-files.js';
 import { sampleSubjects, subjectFeatures, writeSubjectSamples, type SubjectFeatures, type SubjectResult } from '../observed/subjects.js';
 import { column, readArrow } from '../store/arrow.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { sha256 as sha256Bytes } from '../store/done-marker.js';
 import type { RunDir } from '../store/run-dir.js';
 import { observationPath } from './observation.js';
 
@@ -39,7 +39,7 @@ export const subjectSamplesPath = (run: RunDir) => join(run.root, 'posterior_sam
 const inferencePath = (run: RunDir) => join(run.root, 'posterior-summary.json');
 const modelTime = (model: string) => statSync(join(model, POSTERIOR_JSON)).mtimeMs;
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256 = (file: string) => sha256Bytes(readFileSync(file));
 
 function readJson<T>(path: string): T | undefined {
   if (!existsSync(path)) return undefined;
