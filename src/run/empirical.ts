@@ -16,7 +16,7 @@ import { column, readArrow } from '../store/arrow.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { sha256 as sha256Bytes } from '../store/done-marker.js';
 import type { RunDir } from '../store/run-dir.js';
-import { observationPath } from './observation.js';
+import { observationFeaturesPath, observationPath } from './observation.js';
 
 export interface EmpiricalObservation {
   kind: 'files';
@@ -36,7 +36,8 @@ export interface EmpiricalInference {
 }
 
 export const subjectSamplesPath = (run: RunDir) => join(run.root, 'posterior_samples_observed.arrow');
-const inferencePath = (run: RunDir) => join(run.root, 'posterior-summary.json');
+/** The inference record, synthetic or per subject. Not posterior.json: a directory holding that file is taken for a model directory (modelDir). */
+export const inferencePath = (run: RunDir) => join(run.root, 'posterior-summary.json');
 const modelTime = (model: string) => statSync(join(model, POSTERIOR_JSON)).mtimeMs;
 
 const sha256 = (file: string) => sha256Bytes(readFileSync(file));
@@ -62,7 +63,7 @@ export function observeSubjects(run: RunDir, exp: Experiment, files: string[], s
   if (same) return { observation: stored, reused: true };
   const observation: EmpiricalObservation = { kind: 'files', seed, subjects: subjectFeatures(run, exp, files).map((s, k) => ({ ...s, sha256: hashes[k]! })) };
   // The synthetic observation's features file would describe an observation this run no longer infers for.
-  rmSync(join(run.root, 'observation-features.json'), { force: true });
+  rmSync(observationFeaturesPath(run), { force: true });
   writeFileAtomic(observationPath(run), JSON.stringify(observation, null, 1) + '\n');
   return { observation, reused: false };
 }

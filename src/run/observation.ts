@@ -40,6 +40,11 @@ export function observationPath(run: RunDir): string {
   return join(run.root, 'observation.json');
 }
 
+/** The synthetic observation's features alone, in the form `hpcinv infer --observed` reads. */
+export function observationFeaturesPath(run: RunDir): string {
+  return join(run.root, 'observation-features.json');
+}
+
 export function drawTruth(parameters: ParameterSpec[], settings: ObservationSettings, seed: number): { theta: Record<string, number>; drawn: string[] } {
   const names = parameters.map((p) => p.path);
   const unknown = Object.keys(settings.truth ?? {}).filter((k) => !names.includes(k));
@@ -75,7 +80,7 @@ export function readObservation(run: RunDir, parameters: string[], settings: Obs
   if (obs.seed !== seed || parameters.some((p) => typeof obs.theta?.[p] !== 'number')) return undefined;
   for (const [k, v] of Object.entries(settings.truth ?? {})) if (obs.theta[k] !== v) return undefined;
   if (Object.values(obs.features ?? {}).some((v) => typeof v !== 'number' || !Number.isFinite(v))) return undefined;
-  if (!existsSync(join(run.root, 'observation-features.json'))) return undefined;
+  if (!existsSync(observationFeaturesPath(run))) return undefined;
   return obs;
 }
 
@@ -98,7 +103,7 @@ export async function makeObservation(run: RunDir, exp: Experiment, settings: Ob
   const features = Object.fromEntries(out.names.map((n, j) => [n, out.features[j]!]));
   const observation: Observation = { theta, drawn, seed, noiseSeed, features };
   // The features alone, in the form `hpcinv infer --observed` reads; written first, the record last.
-  writeFileAtomic(join(run.root, 'observation-features.json'), JSON.stringify(features, null, 1) + '\n');
+  writeFileAtomic(observationFeaturesPath(run), JSON.stringify(features, null, 1) + '\n');
   writeFileAtomic(observationPath(run), JSON.stringify(observation, null, 1) + '\n');
   return { observation, reused: false };
 }

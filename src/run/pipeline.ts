@@ -23,7 +23,7 @@ import { gather } from '../store/gather.js';
 import { hasPlan, readPlan } from '../store/plan-file.js';
 import { RunDir } from '../store/run-dir.js';
 import type { SubjectResult } from '../observed/subjects.js';
-import { inferForSubjects, observeSubjects, subjectSamplesPath, type EmpiricalObservation } from './empirical.js';
+import { inferencePath, inferForSubjects, observeSubjects, subjectSamplesPath, type EmpiricalObservation } from './empirical.js';
 import { makeObservation, type Observation } from './observation.js';
 import { chooseObservation, type ObservationFlags } from './observation-choice.js';
 import { summarisePosterior, type ParameterPosterior } from './posterior-summary.js';
@@ -91,8 +91,6 @@ interface InferenceRecord {
   posterior: ParameterPosterior[];
 }
 
-// Not posterior.json: a directory holding that file is taken for a model directory (modelDir).
-const inferencePath = (run: RunDir) => join(run.root, 'posterior-summary.json');
 const samplesPath = (run: RunDir) => join(run.root, 'posterior_samples.arrow');
 
 /** The stored inference if it was made from this model and this observation with as many samples. */
