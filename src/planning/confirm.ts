@@ -13,7 +13,7 @@ import { hasPlan, readPlan } from '../store/plan-file.js';
 import { RunDir } from '../store/run-dir.js';
 import { timeSimulations } from '../task/timing.js';
 import { costContext } from './cost-context.js';
-import { costTable, estimateCost, type CostEstimate } from './estimate.js';
+import { costTable, estimateExperimentCost, type CostEstimate } from './estimate.js';
 
 export interface ConfirmOptions {
   backend?: string;
@@ -39,18 +39,7 @@ export async function confirmSubmitCost(runRoot: string, opts: ConfirmOptions): 
   // Timed again rather than taken from plan.json: the same measurement as `hpcinv plan` shows.
   const secondsPerSimulation = await timeSimulations(exp, theta, run.experiment);
   const context = costContext(exp, { backend: opts.backend, concurrency: opts.concurrency });
-  const estimate = estimateCost({
-    nSamples: remaining,
-    secondsPerSimulation,
-    batchSize: exp.sweep.batchSize,
-    targetTaskMinutes: exp.sweep.targetTaskMinutes,
-    chunkSize: opts.chunkSize ?? exp.sweep.chunkSize,
-    coresPerTask: context.coresPerTask,
-    concurrency: context.concurrency,
-    speedup: 1,
-    budgetCoreHours: context.budgetCoreHours,
-    confirmAboveCoreHours: context.confirmAboveCoreHours,
-  });
+  const estimate = estimateExperimentCost(exp, context, { nSamples: remaining, secondsPerSimulation, chunkSize: opts.chunkSize });
   if (!estimate.needsConfirmation) return estimate;
   const write = opts.write ?? ((t: string) => process.stderr.write(t));
   write(`${costTable(estimate, { backend: context.backend, ...(context.site ? { site: context.site } : {}) })}\n`);

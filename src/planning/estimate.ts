@@ -4,6 +4,8 @@
  * the wall time at a given concurrency, and the verdict against a budget.
  */
 import { chunkSizeFor } from '../jobs/plan.js';
+import type { Experiment } from '../experiment/schema.js';
+import type { CostContext } from './cost-context.js';
 
 export interface CostInput {
   nSamples: number;
@@ -76,3 +78,24 @@ export function costTable(e: CostEstimate, context: Record<string, string>): str
   const w = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
 }
+
+/** The estimate of `nSamples` simulations of an experiment in a cost context (plan and submit alike). */
+export function estimateExperimentCost(
+  exp: Experiment,
+  context: CostContext,
+  run: { nSamples: number; secondsPerSimulation: number; chunkSize?: number; speedup?: number },
+): CostEstimate {
+  return estimateCost({
+    nSamples: run.nSamples,
+    secondsPerSimulation: run.secondsPerSimulation,
+    batchSize: exp.sweep.batchSize,
+    targetTaskMinutes: exp.sweep.targetTaskMinutes,
+    chunkSize: run.chunkSize ?? exp.sweep.chunkSize,
+    coresPerTask: context.coresPerTask,
+    concurrency: context.concurrency,
+    speedup: run.speedup ?? 1,
+    budgetCoreHours: context.budgetCoreHours,
+    confirmAboveCoreHours: context.confirmAboveCoreHours,
+  });
+}
+

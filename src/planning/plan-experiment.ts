@@ -8,7 +8,7 @@ import { loadExperimentFile } from '../experiment/load.js';
 import { drawTheta } from '../experiment/theta.js';
 import { timeSimulations } from '../task/timing.js';
 import { costContext, type CostContext } from './cost-context.js';
-import { estimateCost, type CostEstimate } from './estimate.js';
+import { estimateExperimentCost, type CostEstimate } from './estimate.js';
 
 export interface PlanOptions {
   backend?: string;
@@ -25,17 +25,6 @@ export async function planExperiment(experimentPath: string, opts: PlanOptions =
   const theta = drawTheta(exp);
   const table = { names: ['sample', ...theta.names], columns: [theta.sample, ...theta.columns] };
   const secondsPerSimulation = await timeSimulations(exp, table, resolve(experimentPath));
-  const estimate = estimateCost({
-    nSamples: theta.sample.length,
-    secondsPerSimulation,
-    batchSize: exp.sweep.batchSize,
-    targetTaskMinutes: exp.sweep.targetTaskMinutes,
-    chunkSize: opts.chunkSize ?? exp.sweep.chunkSize,
-    coresPerTask: context.coresPerTask,
-    concurrency: context.concurrency,
-    speedup: opts.speedup ?? 1,
-    budgetCoreHours: context.budgetCoreHours,
-    confirmAboveCoreHours: context.confirmAboveCoreHours,
-  });
+  const estimate = estimateExperimentCost(exp, context, { nSamples: theta.sample.length, secondsPerSimulation, chunkSize: opts.chunkSize, speedup: opts.speedup });
   return { estimate, context };
 }
