@@ -25,6 +25,8 @@ export interface BatchState {
   short: CouplingGraph;
   /** Per short connection `source * ring`, precomputed. */
   shortSourceRow: Int32Array;
+  /** Per short connection its target node (the wasm kernel sums all short connections in one flat pass). */
+  shortTarget: Int32Array;
   /** r history: `[(node * ring + slot) * B + b]`; slot = step mod ring. */
   histR: Float64Array;
   /** V history, only when some simulation couples through V (cv ≠ 0); empty otherwise. */

@@ -20,7 +20,7 @@ export function wasmRunBytes(n: number, B: number, block: number, averagePeriods
 }
 
 /**
- * Runs a batch's steps in the wasm kernel: JavaScript enters once per 64-step block to start it (coupling
+ * Runs a batch's steps in the wasm kernel: JavaScript enters once per block of steps to start it (coupling
  * sums, noise) and once to step it, with the temporal averages and divergence checks inside; only a
  * JavaScript monitor (raw, BOLD) splits the steps where it needs the state. The `fast` generator's
  * streams continue in wasm from the generators' current states; other generators fill the block's noise
@@ -69,7 +69,7 @@ export function runWasmBatch(
     ints: [B, n, s.ring, block, run.nSteps, run.checkEvery, averages.length, ...[0, 1].map((a) => averages[a]?.istep ?? 1), ...[0, 1].map((a) => (averages[a]?.keepsV ? 1 : 0))],
     arrays: [
       s.long.rowStart, s.long.source, s.long.delay, s.long.weight,
-      s.short.rowStart, s.shortSourceRow, s.short.delay, s.short.weight,
+      s.short.rowStart, s.shortSourceRow, s.shortTarget, s.short.delay, s.short.weight,
       s.histR, s.blockR, s.r, s.V, s.z, s.accR,
       s.invTau, s.deltaOverPiTau, s.pi2Tau2, s.jTau, s.etaPlusI, s.cr, s.cv, s.a, s.b, s.noiseR, s.noiseV,
       avg(0, (x) => x.r), avg(1, (x) => x.r), avg(0, (x) => x.V), avg(1, (x) => x.V), avg(0, (x) => x.out), avg(1, (x) => x.out),

@@ -3,7 +3,7 @@
  * so results are bit-identical to the JavaScript path: built with -ffp-contract=off, no fast-math, so
  * clang may vectorise across simulations but never reorders or fuses a sum). Only r coupling (cv = 0
  * everywhere), the sweep's case; V coupling stays on the JavaScript path. JavaScript enters twice per
- * 64-step block: beginBlock (long-delay coupling sums, the block's noise) and steps (Heun steps, the
+ * block of steps (blockSteps in ../simulate.ts): beginBlock (long-delay coupling sums, the block's noise) and steps (Heun steps, the
  * temporal averages and the divergence check), or more often when a JavaScript monitor needs the state.
  * Arrays follow the layouts documented on BatchState in ../kernel.ts and on State in kernel.h.
  */
@@ -67,15 +67,21 @@ static void accumulate_block(const State *s, int k0, int len) {
   }
 }
 
-/* The short-delay coupling sum of node i for one simulation, connections in order (as kernel.ts). */
-static double short_sum(const State *s, int i, int prev, double start) {
-  double sr = start;
-  for (int c = s->shortRowStart[i]; c < s->shortRowStart[i + 1]; c++) {
-    int slot = prev - s->shortDelay[c];
-    slot += (slot >> 31) & s->ring;
-    sr += s->shortWeight[c] * s->histR[s->shortSourceRow[c] + slot];
+/*
+ * Every node's coupling sum for one simulation: its block sum, then the short-delay connections in one
+ * flat pass in row order. Each node's terms are added in the order of kernel.ts, and the loop has no
+ * per-node trip counts to mispredict.
+ */
+static void coupling_single(const State *s, int prev, int t, double *restrict acc) {
+  const int n = s->n, ring = s->ring, block = s->block;
+  const double *restrict blockR = s->blockR, *restrict histR = s->histR, *restrict weight = s->shortWeight;
+  const int *restrict target = s->shortTarget, *restrict delay = s->shortDelay, *restrict sourceRow = s->shortSourceRow;
+  for (int i = 0; i < n; i++) acc[i] = blockR[i * block + t];
+  for (int c = 0, end = s->shortRowStart[n]; c < end; c++) {
+    int slot = prev - delay[c];
+    slot += (slot >> 31) & ring;
+    acc[target[c]] += weight[c] * histR[sourceRow[c] + slot];
   }
-  return sr;
 }
 
 /* Per (node, simulation) parameters of the MPR update, two lanes at a time. */
@@ -116,12 +122,12 @@ static inline void heun_update(v2d r0, v2d V0, v2d acc, v2d a, v2d b, v2d zr, v2
  * at a time — only independent nodes share a vector, which hides the latency of the update's chain.
  */
 static void heun_single(const State *s, int k, int blockStart, double dt) {
-  const int n = s->n, ring = s->ring, block = s->block;
+  const int n = s->n, ring = s->ring;
   const int prev = (k - 1) % ring;
   const int cur = k % ring;
   const int t = k - blockStart;
   double *restrict acc = s->accR;
-  for (int i = 0; i < n; i++) acc[i] = short_sum(s, i, prev, s->blockR[i * block + t]);
+  coupling_single(s, prev, t, acc);
   /* Noise is drawn per block: z[t * 2n + var * n + node]. */
   const double *restrict z = s->z + t * 2 * n;
   double *restrict r = s->r, *restrict V = s->V, *restrict histR = s->histR;

@@ -31,7 +31,7 @@ typedef struct {
   int avgWithV[MAX_AVERAGES];
   const int *longRowStart, *longSource, *longDelay;
   const double *longWeight;
-  const int *shortRowStart, *shortSourceRow, *shortDelay;
+  const int *shortRowStart, *shortSourceRow, *shortTarget, *shortDelay;
   const double *shortWeight;
   double *histR, *blockR, *r, *V, *z, *accR;
   const double *invTau, *deltaOverPiTau, *pi2Tau2, *jTau, *etaPlusI, *cr, *cv, *a, *b, *noiseR, *noiseV;
