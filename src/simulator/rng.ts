@@ -8,10 +8,11 @@
  *   (shared/spec/tvb-mpr.md §10). Uniforms are bit-identical to numpy; normals agree to the last ulp
  *   (V8's log can differ from C's by one ulp). Drawn in TVB's reference-backend order, a run sees the
  *   same random numbers as TVB with the same `noise_seed`.
- * - `fast` (default): xoshiro128** (Blackman & Vigna) seeded through splitmix32, normals by the
- *   Marsaglia–Tsang ziggurat (128 layers). The layer index comes from the low 7 bits and a signed 25-bit
- *   magnitude from the high bits of one output, so index and value never share bits (the correlation
- *   Doornik 2005 found in the original). About 4× faster than `numpy`.
+ * - `fast` (default): four xoshiro128** streams (Blackman & Vigna) seeded through splitmix32, output k
+ *   from stream k mod 4 (so SIMD can advance all four at once), normals by the Marsaglia–Tsang ziggurat
+ *   (256 layers). The layer index comes from the low 8 bits and a signed 24-bit magnitude from the high
+ *   bits of one output, so index and value never share bits (the correlation Doornik 2005 found in the
+ *   original).
  */
 export type RngKind = 'fast' | 'numpy';
 
@@ -95,13 +96,14 @@ export class NumpyRandomState implements RandomSource {
   }
 }
 
-// Ziggurat tables (Marsaglia & Tsang 2000, 128 layers), scaled for a signed 25-bit magnitude.
-const ZIG_R = 3.442619855899;
-const ZIG_V = 9.91256303526217e-3;
-const ZIG_M = 16777216; // 2²⁴
-const kn = new Int32Array(128);
-const wn = new Float64Array(128);
-const fn = new Float64Array(128);
+// Ziggurat tables (Marsaglia & Tsang 2000, 256 layers), scaled for a signed 24-bit magnitude.
+const ZIG_LAYERS = 256;
+const ZIG_R = 3.6541528853610088;
+const ZIG_V = 0.00492867323399;
+const ZIG_M = 8388608; // 2²³
+const kn = new Int32Array(ZIG_LAYERS);
+const wn = new Float64Array(ZIG_LAYERS);
+const fn = new Float64Array(ZIG_LAYERS);
 {
   let dn = ZIG_R;
   let tn = dn;
@@ -109,10 +111,10 @@ const fn = new Float64Array(128);
   kn[0] = Math.floor((dn / q) * ZIG_M);
   kn[1] = 0;
   wn[0] = q / ZIG_M;
-  wn[127] = dn / ZIG_M;
+  wn[ZIG_LAYERS - 1] = dn / ZIG_M;
   fn[0] = 1;
-  fn[127] = Math.exp(-0.5 * dn * dn);
-  for (let i = 126; i >= 1; i--) {
+  fn[ZIG_LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  for (let i = ZIG_LAYERS - 2; i >= 1; i--) {
     dn = Math.sqrt(-2 * Math.log(ZIG_V / dn + Math.exp(-0.5 * dn * dn)));
     kn[i + 1] = Math.floor((dn / tn) * ZIG_M);
     tn = dn;
@@ -126,15 +128,21 @@ export function zigguratTables(): { kn: Int32Array; wn: Float64Array; fn: Float6
   return { kn, wn, fn };
 }
 
-/** xoshiro128** with ziggurat normals. */
+/** Words of a `fast` generator's state (saveState/loadState): 4 lanes × 4 xoshiro words, then the next lane. */
+export const fastStateWords = 17;
+
+/**
+ * Four xoshiro128** streams (lanes) with ziggurat normals. Output k of the generator comes from lane
+ * k mod 4, and a draw that misses the ziggurat's fast path takes its extra outputs from its own lane, so
+ * the lanes never interleave within a draw: the WebAssembly copy (wasm/normal.c) advances the four lanes
+ * together in SIMD and gives the same stream.
+ */
 export class XoshiroZiggurat implements RandomSource {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** Word s of lane j at [4s + j]; the lane of the next output at [16]. */
+  private readonly w = new Int32Array(fastStateWords);
 
   constructor(seed: number) {
-    // splitmix32 expands the seed into four non-zero state words.
+    // splitmix32 expands the seed into the lanes' state words, lane by lane.
     let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;
@@ -143,57 +151,62 @@ export class XoshiroZiggurat implements RandomSource {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) | 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    for (let j = 0; j < 4; j++) for (let word = 0; word < 4; word++) this.w[4 * word + j] = next();
   }
 
-  /** Next output as a signed 32-bit integer. */
-  nextI32(): number {
-    const s1 = this.s1;
+  /** Next output of lane j as a signed 32-bit integer (xoshiro128**). */
+  private nextOf(j: number): number {
+    const w = this.w;
+    const s1 = w[4 + j];
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9);
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    w[8 + j] ^= w[j];
+    w[12 + j] ^= s1;
+    w[4 + j] ^= w[8 + j];
+    w[j] ^= w[12 + j];
+    w[8 + j] ^= t;
+    w[12 + j] = (w[12 + j] << 11) | (w[12 + j] >>> 21);
     return result;
   }
 
-  /** Uniform on (0, 1), never 0 (used under a logarithm). */
-  private uniformOpen(): number {
-    return ((this.nextI32() >>> 0) + 0.5) / 4294967296;
+  /** The next lane, advancing the cursor. */
+  private takeLane(): number {
+    const j = this.w[16];
+    this.w[16] = (j + 1) & 3;
+    return j;
+  }
+
+  /** The generator's next output as a signed 32-bit integer. */
+  nextI32(): number {
+    return this.nextOf(this.takeLane());
+  }
+
+  /** Uniform on (0, 1) from lane j, never 0 (used under a logarithm). */
+  private uniformOpen(j: number): number {
+    return ((this.nextOf(j) >>> 0) + 0.5) / 4294967296;
   }
 
   nextNormal(): number {
-    const u = this.nextI32();
-    const iz = u & 127;
-    const hz = u >> 7;
+    const j = this.takeLane();
+    const u = this.nextOf(j);
+    const iz = u & 255;
+    const hz = u >> 8;
     if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
-    return this.slowNormal(hz, iz);
+    return this.slowNormal(j, hz, iz);
   }
 
-  /** Copies the generator state to `out[at .. at+4)` (the WebAssembly fast path continues from it). */
+  /** Copies the generator state to `out[at .. at + fastStateWords)` (the WebAssembly path continues from it). */
   saveState(out: Int32Array, at: number): void {
-    out[at] = this.s0;
-    out[at + 1] = this.s1;
-    out[at + 2] = this.s2;
-    out[at + 3] = this.s3;
+    out.set(this.w, at);
   }
 
   loadState(from: Int32Array, at: number): void {
-    this.s0 = from[at];
-    this.s1 = from[at + 1];
-    this.s2 = from[at + 2];
-    this.s3 = from[at + 3];
+    this.w.set(from.subarray(at, at + fastStateWords));
   }
 
-  /** Finishes a draw whose first output (hz, iz) missed the ziggurat's fast path. */
-  slowNormal(hz0: number, iz0: number): number {
+  /** Finishes a draw of lane j whose first output (hz, iz) missed the ziggurat's fast path. */
+  private slowNormal(j: number, hz0: number, iz0: number): number {
     let hz = hz0;
     let iz = iz0;
     for (;;) {
@@ -201,43 +214,21 @@ export class XoshiroZiggurat implements RandomSource {
       if (iz === 0) {
         let xt: number, y: number;
         do {
-          xt = -Math.log(this.uniformOpen()) / ZIG_R;
-          y = -Math.log(this.uniformOpen());
+          xt = -Math.log(this.uniformOpen(j)) / ZIG_R;
+          y = -Math.log(this.uniformOpen(j));
         } while (y + y < xt * xt);
         return hz > 0 ? ZIG_R + xt : -ZIG_R - xt;
       }
-      if (fn[iz] + this.uniformOpen() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
-      const u = this.nextI32();
-      iz = u & 127;
-      hz = u >> 7;
+      if (fn[iz] + this.uniformOpen(j) * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
+      const u = this.nextOf(j);
+      iz = u & 255;
+      hz = u >> 8;
       if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
     }
   }
 
-  /** The ziggurat's fast path with the generator state in locals (the hot loop of every noisy step). */
   fillNormal(out: Float64Array, offset: number, count: number): void {
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
-    for (let k = 0; k < count; k++) {
-      const m = Math.imul(s1, 5);
-      const u = Math.imul((m << 7) | (m >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const iz = u & 127;
-      const hz = u >> 7;
-      if (Math.abs(hz) < kn[iz]) {
-        out[offset + k] = hz * wn[iz];
-      } else {
-        this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
-        out[offset + k] = this.slowNormal(hz, iz);
-        s0 = this.s0; s1 = this.s1; s2 = this.s2; s3 = this.s3;
-      }
-    }
-    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    for (let k = 0; k < count; k++) out[offset + k] = this.nextNormal();
   }
 
   fillUniform(out: Float64Array, offset: number, count: number, lo: number, hi: number): void {

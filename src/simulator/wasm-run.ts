@@ -1,7 +1,7 @@
 import type { BatchState } from './kernel.js';
 import type { Monitor } from './monitors/monitor.js';
 import { TemporalAverageMonitor } from './monitors/temporal-average.js';
-import { XoshiroZiggurat, zigguratTables, type RandomSource } from './rng.js';
+import { XoshiroZiggurat, fastStateWords, zigguratTables, type RandomSource } from './rng.js';
 import type { WasmKernel } from './wasm-kernel.js';
 
 /** MAX_AVERAGES in wasm/kernel.h: a stored temporal average and the Balloon model's driver. */
@@ -13,9 +13,10 @@ const windowsPerCall = (istep: number, block: number) => Math.floor((block - 1) 
 /** An upper bound of the bytes `runWasmBatch` takes beside the batch state (16 bytes of alignment per array). */
 export function wasmRunBytes(n: number, B: number, block: number, averagePeriods: readonly number[]): number {
   const nB = n * B;
-  let f64 = 3 * 128;
+  const layers = zigguratTables().kn.length;
+  let f64 = 2 * layers;
   for (const istep of averagePeriods) f64 += 2 * nB + windowsPerCall(istep, block) * 2 * nB;
-  const i32 = 10 * B + 128;
+  const i32 = (2 + fastStateWords) * B + layers;
   return 8 * f64 + 4 * i32 + 16 * 20;
 }
 
@@ -49,18 +50,18 @@ export function runWasmBatch(
   const divergedStep = wasm.i32(B);
   const inWasm = run.rngs.every((g) => g instanceof XoshiroZiggurat);
   const drawNoise = wasm.i32(B);
-  const rng = wasm.i32(8 * B);
+  const rng = wasm.i32(fastStateWords * B);
   if (inWasm)
     run.rngs.forEach((g, q) => {
       drawNoise[q] = run.noisy[q] ? 1 : 0;
-      (g as XoshiroZiggurat).saveState(rng, 8 * q);
+      (g as XoshiroZiggurat).saveState(rng, fastStateWords * q);
     });
   const tables = zigguratTables();
-  const kn = wasm.i32(128);
+  const kn = wasm.i32(tables.kn.length);
   kn.set(tables.kn);
-  const wn = wasm.f64(128);
+  const wn = wasm.f64(tables.wn.length);
   wn.set(tables.wn);
-  const fn = wasm.f64(128);
+  const fn = wasm.f64(tables.fn.length);
   fn.set(tables.fn);
   const none = wasm.f64(0);
   const avg = (a: number, pick: (x: (typeof sums)[number]) => Float64Array) => (a < sums.length ? pick(sums[a]) : none);

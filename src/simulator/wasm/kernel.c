@@ -233,7 +233,7 @@ void begin_block(const State *s, int k0, int len) {
   if (s->longRowStart[s->n] > 0) accumulate_block(s, k0, len);
   const int twoN = 2 * s->n;
   for (int q = 0; q < s->B; q++)
-    if (s->drawNoise[q]) fill_normal(s->rng + 8 * q, s->z + q * s->block * twoN, len * twoN, s->kn, s->wn, s->fn);
+    if (s->drawNoise[q]) fill_normal(s->rng + RNG_WORDS * q, s->z + q * s->block * twoN, len * twoN, s->kn, s->wn, s->fn);
 }
 
 /* Steps k … k+count−1 of the block that started at blockStart, with the averages and divergence checks. */

@@ -14,6 +14,9 @@ typedef double v2d __attribute__((vector_size(16), aligned(8)));
 static inline v2d ld(const double *p) { return *(const v2d *)p; }
 static inline v2d splat(double x) { return (v2d){x, x}; }
 
+/* Words of a `fast` generator's state: four xoshiro128** lanes and the next lane (fastStateWords, ../rng.ts). */
+#define RNG_WORDS 17
+
 /* Temporal averages computed inside the step loop (a stored one and the Balloon model's driver). */
 #define MAX_AVERAGES 2
 
@@ -42,7 +45,7 @@ typedef struct {
   int *divergedStep;
   /* Per simulation: 1 if its noise is drawn here (the `fast` generator, nsig ≠ 0). */
   const int *drawNoise;
-  /* Per simulation: xoshiro128** state words, 4 of every 8. */
+  /* Per simulation: the `fast` generator's state, RNG_WORDS words each (normal.c). */
   unsigned *rng;
   /* Ziggurat tables (rng.ts). */
   const int *kn;
