@@ -36,14 +36,17 @@ export const sweepSchema = z
         .default(10),
       /** A fixed number of simulations per chunk instead of the timing-based size. */
       chunkSize: positiveInt('chunkSize', 50).optional(),
-      /** Simulations integrated together in one simulator call inside a task. */
-      batchSize: positiveInt('batchSize', 4).max(1024, { error: 'batchSize must be at most 1024 — fix: e.g. batchSize: 8' }).default(4),
+      /**
+       * Simulations integrated together in one simulator call inside a task. 1: the wasm kernel is fastest
+       * one simulation at a time (its delay history stays in cache; docs/benchmarks.md).
+       */
+      batchSize: positiveInt('batchSize', 1).max(1024, { error: 'batchSize must be at most 1024 — fix: e.g. batchSize: 1' }).default(1),
       /** Attempts per chunk before the sweep gives up on it (`hpcinv retry` grants more). */
       maxAttempts: positiveInt('maxAttempts', 3).max(100, { error: 'maxAttempts must be at most 100 — fix: e.g. maxAttempts: 3' }).default(3),
     },
-    { error: 'sweep must be a mapping such as { targetTaskMinutes: 10, batchSize: 4 }' },
+    { error: 'sweep must be a mapping such as { targetTaskMinutes: 10, maxAttempts: 3 }' },
   )
-  .default({ targetTaskMinutes: 10, batchSize: 4, maxAttempts: 3 });
+  .default({ targetTaskMinutes: 10, batchSize: 1, maxAttempts: 3 });
 
 /** `name` picks the backend; other keys belong to that backend (site profile, account, URL, ...). */
 export const backendSchema = z

@@ -27,7 +27,7 @@ test('every problem is reported at once, each with its field path and a fix', ()
     .replace('dt: 0.01', 'dt: -1')
     .replace('prior: { kind: uniform, low: 0.1, high: 1.2 }', 'prior: { kind: uniform, low: 1.2, high: 0.1 }')
     .replace('count: 1000', 'count: 0')
-    .replace('batchSize: 4', 'batchSize: 4\n  chunkSise: 5');
+    .replace('batchSize: 1', 'batchSize: 1\n  chunkSise: 5');
   const msg = problems(bad);
   expect(msg).toMatch(/exp.yaml has 4 problems/);
   expect(msg).toMatch(/at integrator\.dt: dt must be > 0 — fix:/);
