@@ -9,11 +9,18 @@
  */
 #include "kernel.h"
 
+/*
+ * The large paths stay out of line (noinline): V8 compiles every hot wasm function with its optimising
+ * tier on its own, in the background, while its baseline code runs. Inlined into one another they made
+ * two functions that took 30 ms each to compile — a run's first 60 ms in slow code — and compiled the
+ * batch path into single runs that never use it.
+ */
+
 static inline void st(double *p, v2d v) { *(v2d *)p = v; }
 /* x < 0 ? 0 : x per lane, as the scalar `if (x < 0) x = 0` (NaN and -0 pass through unchanged). */
 static inline v2d clip0(v2d x) { return (v2d)wasm_f64x2_pmax((v128_t)x, wasm_f64x2_splat(0)); }
 
-static void add_connection(const State *s, int c, int i, int k0, int len) {
+__attribute__((noinline)) static void add_connection(const State *s, int c, int i, int k0, int len) {
   const int B = s->B, ring = s->ring;
   const double w = s->longWeight[c];
   const int rowBase = s->longSource[c] * ring;
@@ -132,7 +139,7 @@ static inline void heun_update(v2d r0, v2d V0, v2d acc, v2d a, v2d b, v2d zr, v2
  * One simulation (B = 1): every node's coupling first (accR has n places), then the update two nodes
  * at a time — only independent nodes share a vector, which hides the latency of the update's chain.
  */
-static void heun_single(const State *s, int k, int blockStart, double dt) {
+__attribute__((noinline)) static void heun_single(const State *s, int k, int blockStart, double dt) {
   const int n = s->n, ring = s->ring;
   const int prev = (k - 1) % ring;
   const int cur = k % ring;
@@ -161,7 +168,7 @@ static void heun_single(const State *s, int k, int blockStart, double dt) {
 }
 
 /* B > 1: per node, the coupling of every simulation, then the update two simulations at a time. */
-static void heun_batch(const State *s, int k, int blockStart, double dt) {
+__attribute__((noinline)) static void heun_batch(const State *s, int k, int blockStart, double dt) {
   const int B = s->B, n = s->n, ring = s->ring, block = s->block;
   const int prev = (k - 1) % ring;
   const int cur = k % ring;
