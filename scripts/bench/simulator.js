@@ -291,9 +291,15 @@ if (process.argv[2] === '--case') {
   const names = ['single', 'singleJs', 'dense', 'batch2', 'batch4', 'batch8', 'batch8Js', 'batch16', 'nodelaySingle', 'nodelaySingleJs', 'denseNodelay', 'nodelayBatch8', 'single1000ms', 'single1000msWarm', 'noise', ...rooflines, ...sequential];
   if (existsSync(c998)) names.push('single998');
   const results = {};
+  const runCaseProcess = (name) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 }));
   for (const name of names) {
     process.stderr.write(`  simulator: ${name}\n`);
-    results[name] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    if (name !== 'single1000ms') results[name] = runCaseProcess(name);
+    else {
+      // One repetition per fresh process is the noisiest number here: five processes, the median by wall time.
+      const runs = Array.from({ length: 5 }, () => runCaseProcess(name)).sort((a, b) => a.usPerStepPerSimWall - b.usPerStepPerSimWall);
+      results[name] = { ...runs[2], processes: runs.length, wallRangeUsPerStep: [runs[0].usPerStepPerSimWall, runs[4].usPerStepPerSimWall] };
+    }
   }
   const ratio = (a, b, k) => results[b][k] / results[a][k];
   const kernelCase = { 1: 'single', 2: 'batch2', 4: 'batch4', 8: 'batch8', 16: 'batch16' };
@@ -347,7 +353,8 @@ if (process.argv[2] === '--case') {
         targets: { singleUsPerStep: 2, batchUsPerStepPerSim: 0.5, tvbNumbaUsPerStep: 16 },
         findings: [
           `single, 1000 ms: ${results.single1000msWarm.usPerStepPerSimWall.toFixed(2)} µs/step wall (${results.single1000msWarm.usPerStepPerSimCpu.toFixed(2)} CPU) in a warm process, ` +
-            `${results.single1000ms.usPerStepPerSimWall.toFixed(2)} wall (${results.single1000ms.usPerStepPerSimCpu.toFixed(2)} CPU) as a fresh process's first simulation, against the 2 µs target`,
+            `${results.single1000ms.usPerStepPerSimWall.toFixed(2)} wall (${results.single1000ms.usPerStepPerSimCpu.toFixed(2)} CPU; median of 5 processes, ` +
+            `${results.single1000ms.wallRangeUsPerStep.map((x) => x.toFixed(2)).join('–')}) as a fresh process's first simulation, against the 2 µs target`,
           `batch target 0.5 µs/step/sim vs the long-delay history reads alone (${batchSizes.map((B) => `B=${B} ${floorOf(B).toFixed(2)}`).join(', ')}) ` +
             `plus the noise draws alone (${results.noise.usPerStepPerSimCpu.toFixed(2)}): ${batchSizes.map((B) => `B=${B} ${withNoise(B).toFixed(2)}`).join(', ')} µs/step/sim before any arithmetic — ` +
             (batchSizes.every((B) => withNoise(B) > 0.5)
