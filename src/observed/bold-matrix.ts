@@ -49,6 +49,25 @@ export function checkRegions(m: BoldMatrix, connectomeLabels: string[]): void {
   }
 }
 
+/**
+ * Refuses a subject whose features came out NaN or ±Inf: the posterior would turn them into NaN samples.
+ * The usual cause is a region whose series is constant (its correlations are 0/0), named here.
+ */
+export function checkFeaturesFinite(m: BoldMatrix, regionLabels: string[], names: string[], values: Float64Array): void {
+  const bad = names.filter((_, j) => !Number.isFinite(values[j]!));
+  if (bad.length === 0) return;
+  const constant = regionLabels.filter((_, i) => {
+    const series = m.values.subarray(i * m.nTime, (i + 1) * m.nTime);
+    return series.every((v) => v === series[0]);
+  });
+  const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : '');
+  const [cause, fix] =
+    constant.length > 0
+      ? [`region(s) ${list(constant)} are constant over time, so their correlations are undefined`, 'remove the flat signal (e.g. fill the region from its neighbours) or choose features that do not correlate regions']
+      : ['the series is too short or degenerate for these features', 'give a longer series, or other features'];
+  throw new InputError(`${m.source}: features ${list(bad)} are not finite — ${cause} — fix: ${fix}`);
+}
+
 /** As the features expect it: `nTime × nRegions` row-major, sampled every `periodMs`. */
 export function toTimeSeries(m: BoldMatrix, periodMs: number): TimeSeries {
   const data = new Float64Array(m.nRegions * m.nTime);

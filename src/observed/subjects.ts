@@ -18,7 +18,7 @@ import { summarisePosterior, type ParameterPosterior } from '../run/posterior-su
 import { writeArrow, type Column } from '../store/arrow.js';
 import { RunDir } from '../store/run-dir.js';
 import { readBold } from './read.js';
-import { toTimeSeries } from './bold-matrix.js';
+import { checkFeaturesFinite, toTimeSeries } from './bold-matrix.js';
 
 /** One subject's empirical BOLD and the features computed from it. */
 export interface SubjectFeatures {
@@ -76,6 +76,7 @@ export function subjectFeatures(run: RunDir, exp: Experiment, files: string[]): 
   return files.map((file, s) => {
     const bold = readBold(file, connectome.labels);
     const computed = computeFeatures(toTimeSeries(bold, period), exp.features, context);
+    checkFeaturesFinite(bold, connectome.labels, computed.names, computed.values);
     return { subject: names[s]!, file, timeSamples: bold.nTime, features: Object.fromEntries(computed.names.map((n, j) => [n, computed.values[j]!])) };
   });
 }

@@ -122,4 +122,11 @@ test('observation.files: one posterior per subject, resumable; a changed file re
   expect(wrong.status).toBe(2);
   expect(wrong.stderr).toMatch(/sub-01\.csv has 60 regions but the connectome of this run has 68 — fix:/);
   expect(existsSync(join(dir, 'run-wrong', 'chunks'))).toBe(false);
+
+  // A flat region makes FC undefined: exit 2 naming the features and the region, before any simulation.
+  writeFileSync(join(dir, 'data', 'sub-01.csv'), sub1.map((r, i) => (i === 3 ? r.map(() => 0.25) : r).join(',')).join('\n') + '\n');
+  const flat = hpcinv('run', experiment, '--run', join(dir, 'run-flat'));
+  expect(flat.status).toBe(2);
+  expect(flat.stderr).toMatch(/sub-01\.csv: features \S.* are not finite — region\(s\) \S+ are constant over time.* — fix: /);
+  expect(existsSync(join(dir, 'run-flat', 'chunks'))).toBe(false);
 }, 240_000);
