@@ -85,6 +85,11 @@ async function sweepLocked(
       return outcome(run, backendName, plan.chunks.length, undefined, head + body);
     }
     if (existsSync(cancelRequestPath(run))) rmSync(cancelRequestPath(run));
+    // A retry reruns only the chunks without valid output.
+    const only = budget === 'additional' ? plan.chunks.filter((c) => !checkChunk(run, c.id, c.end - c.start).ok).map((c) => c.id) : undefined;
+    if (only?.length === 0) {
+      return { ...outcome(run, backendName, plan.chunks.length), summary: `all ${plan.chunks.length} chunks are already done — nothing to retry; next: hpcinv gather ${run.root}` };
+    }
     const reporter = opts.quiet ? undefined : createReporter();
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
@@ -97,7 +102,7 @@ async function sweepLocked(
         backend,
         maxAttempts,
         budget,
-        only: budget === 'additional' ? plan.chunks.filter((c) => !checkChunk(run, c.id, c.end - c.start).ok).map((c) => c.id) : undefined,
+        only,
         onProgress: (p) => reporter?.update(p),
         onEvent: (m) => reporter?.note(m),
         signal: ac.signal,
@@ -107,17 +112,19 @@ async function sweepLocked(
       process.off('SIGTERM', onSignal);
       reporter?.stop();
     }
-    return outcome(run, backendName, plan.chunks.length, result);
+    return outcome(run, backendName, plan.chunks.length, result, undefined, only?.length);
   } finally {
     await backend.close();
   }
 }
 
-function outcome(run: RunDir, backend: string, chunks: number, r?: SweepResult, dryRun?: string): SubmitOutcome {
+/** `retried`: how many chunks a retry reran (the others had valid output before it started). */
+function outcome(run: RunDir, backend: string, chunks: number, r?: SweepResult, dryRun?: string, retried?: number): SubmitOutcome {
   const done = r?.done.length ?? 0;
   const failed = r?.failed ?? [];
   const sps = r && r.progress.elapsedSeconds > 0 ? r.progress.samplesDoneHere / r.progress.elapsedSeconds : 0;
-  let summary = `${done}/${chunks} chunks done on ${backend} in ${(r?.wallSeconds ?? 0).toFixed(1)} s (${sps.toFixed(2)} simulations/s)`;
+  const counts = retried === undefined ? `${done}/${chunks} chunks done` : `${done}/${retried} retried chunks done (${chunks - retried + done}/${chunks} in all)`;
+  let summary = `${counts} on ${backend} in ${(r?.wallSeconds ?? 0).toFixed(1)} s (${sps.toFixed(2)} simulations/s)`;
   let exitCode = 0;
   if (r?.cancelled) {
     summary += ' — cancelled; resume with `hpcinv submit`';

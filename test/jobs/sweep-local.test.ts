@@ -80,8 +80,14 @@ test('a crashing task and a killed task are retried; a chunk failing every attem
   delete process.env.HPCINV_FAULT;
   const again = await retryRun(run.root, { concurrency: 2, quiet: true });
   expect(again.exitCode).toBe(0);
+  expect(again.summary).toMatch(/^1\/1 retried chunks done \(3\/3 in all\) on local/);
   expect(marker(run, 0).attempt).toBe(3);
   expect(gather(run).rows).toBe(6);
+  // Nothing left: the retry says so instead of "0/3 chunks done".
+  const idle = await retryRun(run.root, { concurrency: 2, quiet: true });
+  expect(idle.exitCode).toBe(0);
+  expect(idle.summary).toBe(`all 3 chunks are already done — nothing to retry; next: hpcinv gather ${run.root}`);
+  expect(marker(run, 0).attempt).toBe(3);
 });
 
 test('truncated and corrupted chunk files are detected and only those chunks are redone', async () => {
