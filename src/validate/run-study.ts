@@ -61,7 +61,11 @@ export interface ValidateResult {
 
 const CONNECTOME_FILES = ['source', 'weights', 'tractLengths', 'labels'] as const;
 
-/** The study's experiment: the user's with the study's simulation count, connectome files made absolute. */
+/**
+ * The study's experiment: the user's with the study's simulation count, connectome files made absolute,
+ * and no `observation` section (the study makes its own held-out observations; that section's relative
+ * file paths would not hold in the study's folder).
+ */
 function studyExperiment(exp: Experiment, experimentPath: string, count: number): Experiment {
   const base = dirname(resolve(experimentPath));
   const connectome = { ...exp.connectome };
@@ -69,7 +73,20 @@ function studyExperiment(exp: Experiment, experimentPath: string, count: number)
     const ref = connectome[key];
     if (ref !== undefined && !/^tvb:/.test(ref) && !isAbsolute(ref)) connectome[key] = resolve(base, ref);
   }
-  return { ...exp, connectome, simulations: { ...exp.simulations, count } };
+  const { observation: _observation, ...rest } = exp;
+  return { ...rest, connectome, simulations: { ...exp.simulations, count } };
+}
+
+/** Creates (or resumes) the run `root` of `experimentPath`, simulates it to the end and gathers it. */
+async function simulateAndGather(experimentPath: string, root: string, opts: ValidateOptions, what: string, log: (line: string) => void) {
+  const created = createRun(experimentPath, root);
+  log(`${created.created ? 'created' : 'resuming'} ${root}: ${what}`);
+  const sub = await submitRun(root, { backend: opts.backend, concurrency: opts.concurrency, chunkSize: opts.chunkSize, quiet: opts.quiet });
+  log(sub.summary);
+  if (sub.exitCode !== 0 || sub.done !== sub.chunks) throw new HpcinvError(`the study's ${what} did not all finish: ${sub.summary}`, sub.exitCode || 1);
+  const gathered = gather(new RunDir(root));
+  log(`gathered ${gathered.rows} simulations (${gathered.diverged} diverged) into ${gathered.path}`);
+  return { gathered, backend: sub.backend };
 }
 
 /**
@@ -105,12 +122,9 @@ async function simulateReserve(exp: Experiment, opts: ValidateOptions, study: st
   const reserveExperiment = join(study, 'reserve-experiment.yaml');
   const base = studyExperiment(exp, opts.experiment, count);
   writeFileAtomic(reserveExperiment, `# hpcinv validate: ${count} reserve simulations for ${shortfall} diverged\n${stringify({ ...base, simulations: { ...base.simulations, seed } })}`);
-  const root = join(study, 'reserve');
-  createRun(reserveExperiment, root);
-  log(`${shortfall} simulation(s) diverged: simulating ${count} reserve draws in ${root}`);
-  const sub = await submitRun(root, { backend: opts.backend, concurrency: opts.concurrency, chunkSize: opts.chunkSize, quiet: opts.quiet });
-  if (sub.exitCode !== 0 || sub.done !== sub.chunks) throw new HpcinvError(`the study's reserve simulations did not all finish: ${sub.summary}`, sub.exitCode || 1);
-  return gather(new RunDir(root)).path;
+  log(`${shortfall} simulation(s) diverged: simulating reserve draws in their places`);
+  const { gathered } = await simulateAndGather(reserveExperiment, join(study, 'reserve'), opts, `${count} reserve simulations`, log);
+  return gathered.path;
 }
 
 export async function runValidation(opts: ValidateOptions): Promise<ValidateResult> {
@@ -139,17 +153,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
   mkdirSync(study, { recursive: true });
   const experimentPath = join(study, 'experiment.yaml');
   writeFileAtomic(experimentPath, `# hpcinv validate: ${resolve(opts.experiment)} with ${pool} training + ${opts.test} held-out simulations\n${stringify(studyExperiment(exp, opts.experiment, count))}`);
-  const sims = join(study, 'sims');
-  const created = createRun(experimentPath, sims);
-  log(`${created.created ? 'created' : 'resuming'} ${sims}: ${count} simulations (${pool} for training, ${opts.test} held out)`);
-
-  const sub = await submitRun(sims, { backend: opts.backend, concurrency: opts.concurrency, chunkSize: opts.chunkSize, quiet: opts.quiet });
-  log(sub.summary);
-  if (sub.exitCode !== 0 || sub.done !== sub.chunks) {
-    throw new HpcinvError(`the study's simulations did not all finish: ${sub.summary}`, sub.exitCode || 1);
-  }
-  const gathered = gather(new RunDir(sims));
-  log(`gathered ${gathered.rows} simulations (${gathered.diverged} diverged) into ${gathered.path}`);
+  const { gathered, backend } = await simulateAndGather(experimentPath, join(study, 'sims'), opts, `${count} simulations (${pool} for training, ${opts.test} held out)`, log);
   const shortfall = studyShortfall(gathered.path, prior.names, pool, opts.test);
   const reservePath = shortfall > 0 ? await simulateReserve(exp, opts, study, shortfall, log) : undefined;
   const tSim = performance.now();
@@ -161,7 +165,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateResu
     'training pool (usable / simulated)': `${data.trainTheta.length / prior.names.length} / ${pool}`,
     'diverged simulations left out': data.droppedTrain + data.droppedTest,
     'reserve simulations in their places': data.reserveUsed,
-    backend: sub.backend,
+    backend,
     'simulation wall time (s)': Number(((tSim - t0) / 1000).toFixed(1)),
     seed: opts.seed,
   };

@@ -24,7 +24,9 @@ beforeAll(() => {
     starter
       .replace(/^duration: \d+/m, 'duration: 1500')
       .replace(/fcd: \{ window: \d+, step: 1 \}/, 'fcd: { window: 2, step: 1 }')
-      .replace(/compute: \[[^\]]*\]/, 'compute: [fc_sum, fcd_sum]'),
+      .replace(/compute: \[[^\]]*\]/, 'compute: [fc_sum, fcd_sum]') +
+      // What `hpcinv run` would infer for; the study makes its own observations and drops the section.
+      'observation:\n  files: [data/sub-01.csv]\n',
   );
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -52,6 +54,7 @@ test('simulates once, trains one posterior per cell, writes the report, and resu
   const summary = JSON.parse(readFileSync(join(study, 'report', 'summary.json'), 'utf8'));
   expect(summary.cells[0].cases).toHaveLength(4);
   expect(readFileSync(join(study, 'experiment.yaml'), 'utf8')).toMatch(/count: 14/);
+  expect(readFileSync(join(study, 'experiment.yaml'), 'utf8')).not.toMatch(/observation|sub-01/);
 
   // Second run: the simulations are found done (same θ, same chunks), only training runs again.
   const chunkFile = join(study, 'sims', 'chunks', 'chunk-000000.arrow');
