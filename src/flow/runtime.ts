@@ -95,20 +95,26 @@ class JsExecutor implements Executor {
  * the saved model file of `spec` (ORT then runs the file itself; the JS executor runs `spec`).
  */
 export async function createExecutor(spec: GraphSpec, backend: BackendName | 'auto' = 'auto', onnxBytes?: Uint8Array): Promise<Executor> {
-  if (backend !== 'js') {
-    const ort = await loadOrt();
-    if (ort) {
-      const session = await ort.InferenceSession.create(onnxBytes ?? encodeModel(spec), {
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
-      const types = Object.fromEntries(spec.inputs.map((i) => [i.name, i.type as 'float32' | 'float64']));
-      return new OrtExecutor(ort, session, types);
-    }
-    if (backend === 'ort') throw new Error(`onnxruntime-node cannot load: ${ortLoadError}`);
-    warnJsFallback();
-  }
-  return new JsExecutor(spec);
+  const ort = (await resolveBackend(backend)) === 'ort' ? await loadOrt() : undefined;
+  if (!ort) return new JsExecutor(spec);
+  const session = await ort.InferenceSession.create(onnxBytes ?? encodeModel(spec), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const types = Object.fromEntries(spec.inputs.map((i) => [i.name, i.type as 'float32' | 'float64']));
+  return new OrtExecutor(ort, session, types);
+}
+
+/**
+ * The executor a backend choice gets: 'auto' is onnxruntime when its native binding loads, else the JS
+ * executor with a warning (once per thread); 'ort' that cannot load is an error.
+ */
+export async function resolveBackend(backend: BackendName | 'auto'): Promise<BackendName> {
+  if (backend === 'js') return 'js';
+  if (await loadOrt()) return 'ort';
+  if (backend === 'ort') throw new Error(`onnxruntime-node cannot load: ${ortLoadError}`);
+  warnJsFallback();
+  return 'js';
 }

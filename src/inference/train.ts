@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HpcinvError, InputError } from '../errors.js';
-import { loadOrt, warnJsFallback } from '../flow/runtime.js';
+import { resolveBackend } from '../flow/runtime.js';
 import { packageRoot } from '../version.js';
 import type { EpochProgress, TrainedFlow, TrainOptions } from './train-loop.js';
 
@@ -29,11 +29,8 @@ export async function trainInWorker(
   if (!existsSync(path)) throw new HpcinvError(`training worker ${path} is missing — fix: build hpcinv (npm run build)`, 1);
   // Decide the fallback here, so the warning is printed once by this thread (which also hosts the
   // posterior afterwards) and the worker goes straight to the JS executor.
-  let o = options;
-  if ((o.backend ?? 'auto') === 'auto' && !(await loadOrt())) {
-    warnJsFallback();
-    o = { ...o, backend: 'js' };
-  }
+  const backend = options.backend ?? 'auto';
+  const o = backend === 'auto' && (await resolveBackend(backend)) === 'js' ? { ...options, backend: 'js' as const } : options;
   return new Promise((resolve, reject) => {
     const worker = new Worker(path, { workerData: { theta, thetaDim, x, xDim, options: o } });
     let settled = false;
