@@ -123,10 +123,7 @@ export async function c2stDetailed(
   new Rng(seed ^ 0x5bd1e995).shuffle(perm);
   const hidden = options.hidden ?? [10 * dim, 10 * dim];
   // Input is validated before ONNX Runtime is loaded, so bad input fails the same way on every machine.
-  const engine = engineOption === 'plain' ? 'plain' : (await loadOrt()) ? 'onnx' : engineOption === 'onnx' ? undefined : 'plain';
-  if (!engine) {
-    throw new InputError("c2st: engine 'onnx' was requested but onnxruntime-node cannot load — fix: install onnxruntime-node's native binding or use engine 'auto'");
-  }
+  const engine = await classifierEngine(engineOption);
   const trainFold: FoldTrainer =
     engine === 'onnx'
       ? async (trainX, trainY, testX, f) => {
@@ -172,6 +169,14 @@ export async function c2stDetailed(
 }
 
 /** The C2ST accuracy alone (see `c2stDetailed`). */
+/** 'auto' trains the classifier through onnxruntime when it loads and in plain TypeScript otherwise. */
+async function classifierEngine(option: C2stEngine): Promise<'onnx' | 'plain'> {
+  if (option === 'plain') return 'plain';
+  if (await loadOrt()) return 'onnx';
+  if (option === 'onnx') throw new InputError("c2st: engine 'onnx' was requested but onnxruntime-node cannot load — fix: install onnxruntime-node's native binding or use engine 'auto'");
+  return 'plain';
+}
+
 export async function c2st(samplesA: Float64Array, samplesB: Float64Array, dim: number, options: C2stOptions = {}): Promise<number> {
   return (await c2stDetailed(samplesA, samplesB, dim, options)).accuracy;
 }
