@@ -218,9 +218,7 @@ export class NsfGraph {
     const c = this.consts;
     const k = this.k;
     const one = b.scalar(1);
-    const f32 = u.type === 'float32' ? 1 : 11;
-    const within = b.emit('LessOrEqual', [b.emit('Abs', [u], u.shape, u.type), b.constant([this.bound], [1, 1])], u.shape, 'bool');
-    const inside = b.emit('Cast', [within], u.shape, u.type, { to: { kind: 'int', value: f32 } });
+    const inside = b.compare('LessOrEqual', b.emit('Abs', [u], u.shape, u.type), b.constant([this.bound], [1, 1]));
     const uc = b.mul(u, inside);
     // Bin sizes in x and y: a softmax per group of K (shifted by the group's maximum), plus the minimum size.
     const z = b.reshape(b.matmul(raw, c.logits), [-1, 2, k], ['BF', 2, k]);
