@@ -74,8 +74,10 @@ function readSubjectSamples(run: RunDir, subjects: string[], thetaNames: string[
   const who = column(t, 'subject') as string[];
   const cols = thetaNames.map((p) => column(t, p) as Float64Array);
   const d = thetaNames.length;
+  const rowsOf = new Map<string, number[]>();
+  who.forEach((w, i) => (rowsOf.get(w) ?? rowsOf.set(w, []).get(w)!).push(i));
   return subjects.map((name) => {
-    const rows = who.flatMap((w, i) => (w === name ? [i] : []));
+    const rows = rowsOf.get(name) ?? [];
     const out = new Float64Array(rows.length * d);
     rows.forEach((i, r) => cols.forEach((c, j) => (out[r * d + j] = c[i]!)));
     return out;
