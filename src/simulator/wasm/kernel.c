@@ -3,8 +3,9 @@
  * so results are bit-identical to the JavaScript path: built with -ffp-contract=off, no fast-math, so
  * clang may vectorise across simulations but never reorders or fuses a sum). Only r coupling (cv = 0
  * everywhere), the sweep's case; V coupling stays on the JavaScript path. JavaScript enters twice per
- * block of steps (blockSteps in ../simulate.ts): beginBlock (long-delay coupling sums, the block's noise) and steps (Heun steps, the
- * temporal averages and the divergence check), or more often when a JavaScript monitor needs the state.
+ * block of steps (blockSteps in ../simulate.ts): beginBlock (long-delay coupling sums, the block's noise)
+ * and steps (Heun steps, the temporal averages and the divergence check), or more often when a
+ * JavaScript monitor needs the state.
  * Arrays follow the layouts documented on BatchState in ../kernel.ts and on State in kernel.h.
  */
 #include "kernel.h"
@@ -13,7 +14,7 @@
  * The batch step and the window-wrap path stay out of line (noinline): V8 compiles each hot wasm function
  * with its optimising tier on its own, in the background, while its baseline code runs. Inlined, they made
  * `steps` and `beginBlock` take 30 ms each to compile — a run's first 60 ms in slow code — and a single
- * simulation's `steps` carried the batch path it never uses (now 18 ms and 5 ms).
+ * simulation's `steps` carried the batch path it never uses (now 18 ms and ≈ 1 ms).
  */
 
 static inline void st(double *p, v2d v) { *(v2d *)p = v; }
