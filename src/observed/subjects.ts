@@ -17,6 +17,7 @@ import { modelDir } from '../inference/run-commands.js';
 import { summarisePosterior, type ParameterPosterior } from '../run/posterior-summary.js';
 import { writeArrow, type Column } from '../store/arrow.js';
 import { RunDir } from '../store/run-dir.js';
+import { sourcePeriodMs } from '../task/features.js';
 import { readBold } from './read.js';
 import { checkFeaturesFinite, toTimeSeries } from './bold-matrix.js';
 
@@ -31,21 +32,6 @@ export interface SubjectFeatures {
 
 export interface SubjectResult extends SubjectFeatures {
   posterior: ParameterPosterior[];
-}
-
-/** The sampling period of the series the features read, in ms (only a transient given in ms needs it). */
-export function sourcePeriodMs(exp: Experiment): number {
-  const m = exp.monitors;
-  switch (exp.features.source.monitor) {
-    case 'balloon':
-      return m.balloon!.trMs;
-    case 'bold':
-      return m.bold!.periodMs;
-    case 'tavg':
-      return m.tavg!.period * exp.timeUnitMs;
-    default:
-      return exp.integrator.dt * (m.raw?.every ?? 1) * exp.timeUnitMs;
-  }
 }
 
 /** The run directory a model belongs to: the path itself, or the run recorded when it was trained. */

@@ -11,11 +11,17 @@
  *
  * Time is the process's CPU time, not wall time: a core-hour counts CPU, and the planner often runs
  * while other work competes for the cores (wall time then reads whatever share the process got).
- * Features are left out (a shortened run is too short for FCD windows); they cost a few per cent.
+ * The timed runs simulate only (a shortened run is too short for FCD windows); the features are timed
+ * once on a full-length series of noise, since their cost depends on its shape, not its values. With
+ * FCD on a long series they can be a quarter of a simulation's cost or more.
  */
+import { connectomeOf } from '../experiment/simulation.js';
 import type { Experiment } from '../experiment/schema.js';
+import { createRandom, type SimulationResult } from '../simulator/index.js';
 import { column, type ColumnTable } from '../store/arrow.js';
+import type { TimeSeries } from '../timeseries.js';
 import { createEngine } from './engine.js';
+import { featureExtractor, sourcePeriodMs, sourceSampleCount } from './features.js';
 import { sampleSeed } from './seeds.js';
 
 /** CPU seconds this process has used (user + system). */
@@ -101,5 +107,25 @@ export async function timeSimulations(exp: Experiment, theta: ColumnTable, exper
     return cpuSeconds() - t0;
   };
   const short = shortDuration(exp.duration, exp.integrator.dt);
-  return extrapolateTiming(await measureTwoDurations(timeRun, exp.duration, short, b));
+  return extrapolateTiming(await measureTwoDurations(timeRun, exp.duration, short, b)) + timeFeatures(exp, experimentFile);
+}
+
+/** CPU seconds of one simulation's features at full length, on noise of its shape: best of three after a warm-up. */
+function timeFeatures(exp: Experiment, experimentFile?: string): number {
+  const connectome = connectomeOf(exp, experimentFile);
+  const nTime = sourceSampleCount(exp);
+  const data = new Float64Array(nTime * connectome.n);
+  createRandom('fast', 1).fillNormal(data, 0, data.length);
+  const [start, period] = [exp.monitors.transient * exp.timeUnitMs, sourcePeriodMs(exp)];
+  const series: TimeSeries = { data, nTime, nRegions: connectome.n, time: Float64Array.from({ length: nTime }, (_, t) => start + (t + 1) * period) };
+  const monitor = exp.features.source.monitor;
+  const recorded: SimulationResult = monitor === 'balloon' ? { diverged: false, balloon: series } : { diverged: false, [monitor]: { r: series, V: series } };
+  const extract = featureExtractor(exp, connectome);
+  let best = Infinity;
+  for (let k = 0; k < 4; k++) {
+    const t0 = cpuSeconds();
+    extract.compute(recorded);
+    if (k > 0) best = Math.min(best, cpuSeconds() - t0);
+  }
+  return best;
 }
