@@ -110,22 +110,52 @@ export async function timeSimulations(exp: Experiment, theta: ColumnTable, exper
   return extrapolateTiming(await measureTwoDurations(timeRun, exp.duration, short, b)) + timeFeatures(exp, experimentFile);
 }
 
-/** CPU seconds of one simulation's features at full length, on noise of its shape: best of three after a warm-up. */
+/** The longest series the features are timed on; FC cost grows linearly with its length, FCD's up to quadratically. */
+const MAX_TIMED_SAMPLES = 2048;
+
+/**
+ * CPU seconds of one simulation's features at full length, on noise of its shape: best of three after a
+ * warm-up. A series longer than MAX_TIMED_SAMPLES is timed at that length and half of it, and the cost
+ * a·T + b·T² through both points (a, b ≥ 0) is extrapolated, so the planner stays quick for long runs.
+ */
 function timeFeatures(exp: Experiment, experimentFile?: string): number {
   const connectome = connectomeOf(exp, experimentFile);
-  const nTime = sourceSampleCount(exp);
-  const data = new Float64Array(nTime * connectome.n);
-  createRandom('fast', 1).fillNormal(data, 0, data.length);
-  const [start, period] = [exp.monitors.transient * exp.timeUnitMs, sourcePeriodMs(exp)];
-  const series: TimeSeries = { data, nTime, nRegions: connectome.n, time: Float64Array.from({ length: nTime }, (_, t) => start + (t + 1) * period) };
-  const monitor = exp.features.source.monitor;
-  const recorded: SimulationResult = monitor === 'balloon' ? { diverged: false, balloon: series } : { diverged: false, [monitor]: { r: series, V: series } };
   const extract = featureExtractor(exp, connectome);
-  let best = Infinity;
-  for (let k = 0; k < 4; k++) {
-    const t0 = cpuSeconds();
-    extract.compute(recorded);
-    if (k > 0) best = Math.min(best, cpuSeconds() - t0);
+  const [start, period] = [exp.monitors.transient * exp.timeUnitMs, sourcePeriodMs(exp)];
+  const monitor = exp.features.source.monitor;
+  const timeAt = (nTime: number): number => {
+    const data = new Float64Array(nTime * connectome.n);
+    createRandom('fast', 1).fillNormal(data, 0, data.length);
+    const series: TimeSeries = { data, nTime, nRegions: connectome.n, time: Float64Array.from({ length: nTime }, (_, t) => start + (t + 1) * period) };
+    const recorded: SimulationResult = monitor === 'balloon' ? { diverged: false, balloon: series } : { diverged: false, [monitor]: { r: series, V: series } };
+    let best = Infinity;
+    for (let k = 0; k < 4; k++) {
+      const t0 = cpuSeconds();
+      extract.compute(recorded);
+      if (k > 0) best = Math.min(best, cpuSeconds() - t0);
+    }
+    return best;
+  };
+  const nTime = sourceSampleCount(exp);
+  if (nTime <= MAX_TIMED_SAMPLES) return timeAt(nTime);
+  const [n1, n2] = [MAX_TIMED_SAMPLES / 2, MAX_TIMED_SAMPLES];
+  const t2 = timeAt(n2);
+  let t1: number | undefined;
+  try {
+    t1 = timeAt(n1);
+  } catch {
+    // FCD windows longer than a quarter of the timed series: scale the longer timing quadratically.
   }
-  return best;
+  return extrapolateFeatureCost(nTime, { n: n2, seconds: t2 }, t1 === undefined ? undefined : { n: n1, seconds: t1 });
+}
+
+/**
+ * The cost a·T + b·T² (a, b ≥ 0) through a timing at `long.n` samples and one at `short.n`, at `nTime`
+ * samples; without the shorter timing, all quadratic (the upper bound).
+ */
+export function extrapolateFeatureCost(nTime: number, long: { n: number; seconds: number }, short?: { n: number; seconds: number }): number {
+  if (!short) return long.seconds * (nTime / long.n) ** 2;
+  const b = Math.max(0, (long.seconds / long.n - short.seconds / short.n) / (long.n - short.n));
+  const a = Math.max(0, short.seconds / short.n - b * short.n);
+  return a * nTime + b * nTime * nTime;
 }

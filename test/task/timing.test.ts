@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { extrapolateTiming, measureTwoDurations, shortDuration } from '../../src/task/timing.js';
+import { extrapolateFeatureCost, extrapolateTiming, measureTwoDurations, shortDuration } from '../../src/task/timing.js';
 import { packageRoot } from '../../src/version.js';
 import { smallExperiment, tempDir } from '../jobs/sweep-helpers.js';
 
@@ -30,6 +30,17 @@ test('the arithmetic: a linear cost setup + perUnit·duration is recovered exact
   expect(extrapolateTiming({ duration: 400, short: 50, long: 400, tShort: 0.2, tLong: 0.9, batch: 3 })).toBeCloseTo(0.3, 12);
   // All setup (the long run no slower): the setup once, never a negative per-unit cost.
   expect(extrapolateTiming({ duration: 400, short: 50, long: 400, tShort: 0.5, tLong: 0.45, batch: 1 })).toBeCloseTo(0.5, 12);
+});
+
+test('features timed on a shorter series: a·T + b·T² through two timings is recovered exactly, never negative', () => {
+  const cost = (a: number, b: number) => (T: number) => a * T + b * T * T;
+  for (const [a, b] of [[2e-6, 3e-9], [5e-6, 0], [0, 1e-8]] as const) {
+    const f = cost(a, b);
+    expect(extrapolateFeatureCost(100_000, { n: 2048, seconds: f(2048) }, { n: 1024, seconds: f(1024) })).toBeCloseTo(f(100_000), 9);
+  }
+  // Noise that would make a or b negative clamps it at 0; a lone timing scales quadratically.
+  expect(extrapolateFeatureCost(4096, { n: 2048, seconds: 1 }, { n: 1024, seconds: 0.9 })).toBeCloseTo((0.9 / 1024) * 4096, 12);
+  expect(extrapolateFeatureCost(4096, { n: 2048, seconds: 1 })).toBe(4);
 });
 
 test('the short duration is about 10,000 steps, between 1 % and half of the run', () => {
