@@ -128,7 +128,7 @@ export function zigguratTables(): { kn: Int32Array; wn: Float64Array; fn: Float6
   return { kn, wn, fn };
 }
 
-/** Words of a `fast` generator's state (saveState/loadState): 4 lanes × 4 xoshiro words, then the next lane. */
+/** Words of a `fast` generator's state (saveState): 4 lanes × 4 xoshiro words, then the next lane. */
 export const fastStateWords = 17;
 
 /**
@@ -199,10 +199,6 @@ export class XoshiroZiggurat implements RandomSource {
   /** Copies the generator state to `out[at .. at + fastStateWords)` (the WebAssembly path continues from it). */
   saveState(out: Int32Array, at: number): void {
     out.set(this.w, at);
-  }
-
-  loadState(from: Int32Array, at: number): void {
-    this.w.set(from.subarray(at, at + fastStateWords));
   }
 
   /** Finishes a draw of lane j whose first output (hz, iz) missed the ziggurat's fast path. */
