@@ -12,19 +12,16 @@
  * for, not the sweep, so changing it re-infers without re-simulating.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { BOLD_EXTENSIONS } from '../observed/read.js';
+import { isBoldFile, notBoldFile } from '../observed/read.js';
 import { strict } from '../schema/strict.js';
 import { experimentError } from './errors.js';
 
 const boldFile = z
   .string({ error: 'each observation file must be a path (string) — fix: e.g. files: [data/sub-01_bold.csv]' })
   .min(1, { error: 'an observation file path is empty — fix: give the BOLD file of a subject, e.g. data/sub-01_bold.csv' })
-  .refine((f) => BOLD_EXTENSIONS.includes(extname(f).toLowerCase()), {
-    error: (issue) =>
-      `${String(issue.input)} is not a BOLD file this reader knows (${BOLD_EXTENSIONS.join(', ')}) — fix: give one regions × time BOLD series per subject (docs/observed-data.md); features files go to \`hpcinv infer --observed\``,
-  });
+  .refine(isBoldFile, { error: (issue) => `${notBoldFile(String(issue.input))}; features files go to \`hpcinv infer --observed\`` });
 
 export const observationSchema = strict({
   /** Ground truth per varied parameter path (synthetic observation). */

@@ -13,6 +13,13 @@ import { readNpy } from './npy.js';
 
 export const BOLD_EXTENSIONS = ['.npy', '.arrow', '.feather', '.ipc', '.csv', '.tsv', '.txt'];
 
+/** Whether `readBold` knows the file's format (by extension); for checks before anything is read. */
+export const isBoldFile = (path: string): boolean => BOLD_EXTENSIONS.includes(extname(path).toLowerCase());
+
+/** `<what> is not a BOLD file …`: the reason and fix when isBoldFile says no. */
+export const notBoldFile = (what: string): string =>
+  `${what} is not a BOLD file this reader knows (${BOLD_EXTENSIONS.join(', ')}) — fix: give one regions × time BOLD series per subject (docs/observed-data.md)`;
+
 export function readBold(path: string, connectomeLabels: string[]): BoldMatrix {
   if (!existsSync(path)) throw new InputError(`observed data ${path} does not exist — fix: check the path`);
   const ext = extname(path).toLowerCase();

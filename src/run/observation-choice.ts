@@ -5,11 +5,11 @@
  * Decided before anything is written, so a missing data file fails the run at once.
  */
 import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { observationFiles } from '../experiment/observation.js';
 import type { Experiment } from '../experiment/schema.js';
-import { BOLD_EXTENSIONS } from '../observed/read.js';
+import { isBoldFile, notBoldFile } from '../observed/read.js';
 
 export interface ObservationFlags {
   /** --truth path=value, by path. */
@@ -30,9 +30,7 @@ function checkedFlagFiles(files: string[]): string[] {
   return files.map((f) => {
     const abs = resolve(f);
     if (!existsSync(abs) || !statSync(abs).isFile()) throw new InputError(`--observed ${f} is not a file — fix: check the path (relative to the current directory)`);
-    if (!BOLD_EXTENSIONS.includes(extname(f).toLowerCase())) {
-      throw new InputError(`--observed ${f} is not a BOLD file this reader knows (${BOLD_EXTENSIONS.join(', ')}) — fix: give one regions × time BOLD series per subject (docs/observed-data.md)`);
-    }
+    if (!isBoldFile(f)) throw new InputError(notBoldFile(`--observed ${f}`));
     return abs;
   });
 }
