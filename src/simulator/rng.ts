@@ -140,6 +140,8 @@ export const fastStateWords = 17;
 export class XoshiroZiggurat implements RandomSource {
   /** Word s of lane j at [4s + j]; the lane of the next output at [16]. */
   private readonly w = new Int32Array(fastStateWords);
+  /** fillUniform's outputs, made on first use. */
+  private scratch?: Int32Array;
 
   constructor(seed: number) {
     // splitmix32 expands the seed into the lanes' state words, lane by lane.
@@ -180,6 +182,33 @@ export class XoshiroZiggurat implements RandomSource {
   /** The generator's next output as a signed 32-bit integer. */
   nextI32(): number {
     return this.nextOf(this.takeLane());
+  }
+
+  /**
+   * The next `count` outputs into out[0 .. count), as `nextI32` would give them: whole groups of four
+   * lane by lane with the lane's state in locals (the history fill draws millions), the rest one by one.
+   */
+  private fillOutputs(out: Int32Array, count: number): void {
+    const w = this.w;
+    let k = 0;
+    while (k < count && w[16] !== 0) out[k++] = this.nextI32();
+    const groups = Math.floor((count - k) / 4);
+    for (let j = 0; j < 4; j++) {
+      let s0 = w[j], s1 = w[4 + j], s2 = w[8 + j], s3 = w[12 + j];
+      for (let g = 0, at = k + j; g < groups; g++, at += 4) {
+        const m = Math.imul(s1, 5);
+        out[at] = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+      }
+      w[j] = s0, w[4 + j] = s1, w[8 + j] = s2, w[12 + j] = s3;
+    }
+    for (k += 4 * groups; k < count; k++) out[k] = this.nextI32();
   }
 
   /** Uniform on (0, 1) from lane j, never 0 (used under a logarithm). */
@@ -227,10 +256,17 @@ export class XoshiroZiggurat implements RandomSource {
     for (let k = 0; k < count; k++) out[offset + k] = this.nextNormal();
   }
 
+  /** 53-bit uniforms from two outputs each (numpy's recipe), in chunks through `fillOutputs`. */
   fillUniform(out: Float64Array, offset: number, count: number, lo: number, hi: number): void {
-    for (let k = 0; k < count; k++) {
-      const a = (this.nextI32() >>> 5) * 67108864 + (this.nextI32() >>> 6);
-      out[offset + k] = lo + ((hi - lo) * a) / 9007199254740992;
+    const words = (this.scratch ??= new Int32Array(4096));
+    for (let done = 0; done < count; ) {
+      const m = Math.min(count - done, words.length / 2);
+      this.fillOutputs(words, 2 * m);
+      for (let k = 0; k < m; k++) {
+        const a = (words[2 * k] >>> 5) * 67108864 + (words[2 * k + 1] >>> 6);
+        out[offset + done + k] = lo + ((hi - lo) * a) / 9007199254740992;
+      }
+      done += m;
     }
   }
 }

@@ -99,6 +99,21 @@ describe('fast generator (four xoshiro128** lanes + ziggurat)', () => {
     expect(a).not.toEqual(c);
   });
 
+  test('uniforms are two outputs each, in stream order, whatever the lane the fill starts at', () => {
+    for (const skip of [0, 1, 3]) {
+      const bulk = new XoshiroZiggurat(9);
+      const oneByOne = new XoshiroZiggurat(9);
+      for (let k = 0; k < skip; k++) expect(bulk.nextI32()).toBe(oneByOne.nextI32());
+      const got = new Float64Array(5001); // more than one chunk of outputs, an odd count
+      bulk.fillUniform(got, 0, got.length, -2, 1.5);
+      for (let k = 0; k < got.length; k++) {
+        const a = (oneByOne.nextI32() >>> 5) * 67108864 + (oneByOne.nextI32() >>> 6);
+        expect(got[k]).toBe(-2 + (3.5 * a) / 9007199254740992);
+      }
+      expect(bulk.nextI32()).toBe(oneByOne.nextI32()); // both streams end at the same place
+    }
+  });
+
   test('rejects a bad seed', () => {
     expect(() => createRandom('fast', -1)).toThrow(/seed/);
     expect(() => createRandom('numpy', 1.5)).toThrow(/seed/);
