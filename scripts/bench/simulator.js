@@ -168,12 +168,8 @@ function rooflineCase(conn, B, ms) {
  */
 function noiseCase(conn, ms) {
   const draws = 2 * conn.n * blockSteps;
-  const tables = zigguratTables();
-  const wasm = createWasmKernel(draws * 8 + 4 * fastStateWords + tables.kn.length * 20 + 64);
-  const t = { kn: wasm.i32(tables.kn.length), wn: wasm.f64(tables.wn.length), fn: wasm.f64(tables.fn.length) };
-  t.kn.set(tables.kn);
-  t.wn.set(tables.wn);
-  t.fn.set(tables.fn);
+  const wasm = createWasmKernel(draws * 8 + 4 * fastStateWords + zigguratTables().kn.length * 20 + 64);
+  const t = wasm.zigguratTables();
   const state = wasm.i32(fastStateWords);
   new XoshiroZiggurat(1).saveState(state, 0);
   const out = wasm.f64(draws);

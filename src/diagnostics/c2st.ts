@@ -168,7 +168,6 @@ export async function c2stDetailed(
   return { accuracy, foldAccuracies, epochs, engine };
 }
 
-/** The C2ST accuracy alone (see `c2stDetailed`). */
 /** 'auto' trains the classifier through onnxruntime when it loads and in plain TypeScript otherwise. */
 async function classifierEngine(option: C2stEngine): Promise<'onnx' | 'plain'> {
   if (option === 'plain') return 'plain';
@@ -177,6 +176,7 @@ async function classifierEngine(option: C2stEngine): Promise<'onnx' | 'plain'> {
   return 'plain';
 }
 
+/** The C2ST accuracy alone (see `c2stDetailed`). */
 export async function c2st(samplesA: Float64Array, samplesB: Float64Array, dim: number, options: C2stOptions = {}): Promise<number> {
   return (await c2stDetailed(samplesA, samplesB, dim, options)).accuracy;
 }

@@ -64,8 +64,7 @@ export function prepareSimulation(spec: SimulationSpec): SimulationSetup {
  * Steps per coupling block: connections with delay ≥ blockSteps − 1 are summed once per block. 256 keeps
  * the block sums and the block's noise in L2 for one simulation, makes each connection's history window
  * long enough to stream (2 KB per window and simulation), and at speed 3 leaves few connections to the
- * per-step path: 66 of connectivity_76's 1 560 at dt 0.005, none of
- * connectivity_68's at dt 0.01.
+ * per-step path: 66 of connectivity_76's 1 560 at dt 0.005, none of connectivity_68's at dt 0.01.
  */
 export const blockSteps = 256;
 

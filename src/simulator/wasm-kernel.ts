@@ -1,3 +1,4 @@
+import { zigguratTables } from './rng.js';
 import { kernelWasmBase64 } from './wasm/kernel-wasm.js';
 
 /**
@@ -14,12 +15,16 @@ export interface WasmKernel {
   beginBlock(k0: number, len: number): void;
   /** Steps k … k+count−1 of the block that started at blockStart, with temporal averages and divergence checks. */
   steps(k: number, count: number, blockStart: number, dt: number): void;
-  /** `count` normals of the `fast` generator whose state words are state[0..4), tables in this memory. */
-  fillNormal(state: Int32Array, out: Float64Array, count: number, tables: { kn: Int32Array; wn: Float64Array; fn: Float64Array }): void;
+  /** The `fast` generator's ziggurat tables (rng.ts), copied into this instance's memory for fillNormal. */
+  zigguratTables(): ZigguratTables;
+  /** `count` normals of the `fast` generator whose state (fastStateWords words) is `state`. */
+  fillNormal(state: Int32Array, out: Float64Array, count: number, tables: ZigguratTables): void;
   /** The benchmark's memory floor (wasm/roofline.c): sums of the history windows a block reads, and of a run. */
   readWindows(hist: Float64Array, source: Int32Array, delay: Int32Array, ring: number, B: number, k0: number, len: number): number;
   readSequential(data: Float64Array): number;
 }
+
+type ZigguratTables = ReturnType<typeof zigguratTables>;
 
 // The project's lib settings carry no WebAssembly types (they come with the DOM lib): the little used here.
 interface WasmMemory {
@@ -99,6 +104,14 @@ export function createWasmKernel(bytes: number): WasmKernel {
     },
     beginBlock: (k0, len) => ex.beginBlock(state, k0, len),
     steps: (k, count, blockStart, dt) => ex.steps(state, k, count, blockStart, dt),
+    zigguratTables() {
+      const t = zigguratTables();
+      const copy = { kn: i32(t.kn.length), wn: f64(t.wn.length), fn: f64(t.fn.length) };
+      copy.kn.set(t.kn);
+      copy.wn.set(t.wn);
+      copy.fn.set(t.fn);
+      return copy;
+    },
     fillNormal: (st, out, count, t) => ex.fillNormal(st.byteOffset, out.byteOffset, count, t.kn.byteOffset, t.wn.byteOffset, t.fn.byteOffset),
     readWindows: (hist, source, delay, ring, B, k0, len) => ex.readWindows(hist.byteOffset, source.byteOffset, delay.byteOffset, source.length, ring, B, k0, len),
     readSequential: (data) => ex.readSequential(data.byteOffset, data.length),

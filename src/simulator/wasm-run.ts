@@ -56,13 +56,7 @@ export function runWasmBatch(
       drawNoise[q] = run.noisy[q] ? 1 : 0;
       (g as XoshiroZiggurat).saveState(rng, fastStateWords * q);
     });
-  const tables = zigguratTables();
-  const kn = wasm.i32(tables.kn.length);
-  kn.set(tables.kn);
-  const wn = wasm.f64(tables.wn.length);
-  wn.set(tables.wn);
-  const fn = wasm.f64(tables.fn.length);
-  fn.set(tables.fn);
+  const { kn, wn, fn } = wasm.zigguratTables();
   const none = wasm.f64(0);
   const avg = (a: number, pick: (x: (typeof sums)[number]) => Float64Array) => (a < sums.length ? pick(sums[a]) : none);
   // The field order of State in wasm/kernel.h.

@@ -15,6 +15,7 @@
  * once on a full-length series of noise, since their cost depends on its shape, not its values. With
  * FCD on a long series they can be a quarter of a simulation's cost or more.
  */
+import { InputError } from '../errors.js';
 import { connectomeOf } from '../experiment/simulation.js';
 import type { Experiment } from '../experiment/schema.js';
 import { createRandom, type SimulationResult } from '../simulator/index.js';
@@ -143,8 +144,9 @@ function timeFeatures(exp: Experiment, experimentFile?: string): number {
   let t1: number | undefined;
   try {
     t1 = timeAt(n1);
-  } catch {
-    // FCD windows longer than a quarter of the timed series: scale the longer timing quadratically.
+  } catch (e) {
+    // FCD windows longer than the shorter series (an InputError of the features): scale the longer timing quadratically.
+    if (!(e instanceof InputError)) throw e;
   }
   return extrapolateFeatureCost(nTime, { n: n2, seconds: t2 }, t1 === undefined ? undefined : { n: n1, seconds: t1 });
 }
